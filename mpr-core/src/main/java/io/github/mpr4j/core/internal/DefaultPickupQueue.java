@@ -1,0 +1,329 @@
+package io.github.mpr4j.core.internal;
+
+import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.spi.BusEvent;
+import io.github.mpr4j.core.spi.DeliveryBus;
+import io.github.mpr4j.core.spi.LiveSession;
+import io.github.mpr4j.core.spi.LiveSessions;
+import io.github.mpr4j.core.spi.PushNotifier;
+import io.github.mpr4j.core.spi.PushRequest;
+import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.StoredMessage;
+import io.github.mpr4j.core.spi.TakeRequest;
+import io.github.mpr4j.protocol.AddLiveSessionOptions;
+import io.github.mpr4j.protocol.AddMessageOptions;
+import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
+import io.github.mpr4j.protocol.GetLiveSessionOptions;
+import io.github.mpr4j.protocol.MessagePickupRepository;
+import io.github.mpr4j.protocol.MprException;
+import io.github.mpr4j.protocol.MprRpcException;
+import io.github.mpr4j.protocol.MprTransportException;
+import io.github.mpr4j.protocol.PushNotificationToken;
+import io.github.mpr4j.protocol.QueuedMessage;
+import io.github.mpr4j.protocol.RemoveAllMessagesOptions;
+import io.github.mpr4j.protocol.RemoveLiveSessionOptions;
+import io.github.mpr4j.protocol.RemoveMessagesOptions;
+import io.github.mpr4j.protocol.RpcErrors;
+import io.github.mpr4j.protocol.TakeFromQueueOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pickup queue: runs every repository operation on a bounded worker pool over the SPIs, keeps the
+ * holders (repositories) of this instance, and routes bus events to them.
+ */
+public final class DefaultPickupQueue implements PickupQueue {
+  private static final Logger log = LoggerFactory.getLogger(DefaultPickupQueue.class);
+
+  private final QueueStore store;
+  private final LiveSessions liveSessions;
+  private final DeliveryBus bus;
+  private final PushNotifier push;
+  private final Settings settings;
+  private final Clock clock;
+  private final String instanceId;
+  private final long visibilityMillis;
+  private final ThreadPoolExecutor workers;
+  private final Map<String, HolderRepository> holders = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public DefaultPickupQueue(QueueStore store, LiveSessions liveSessions, DeliveryBus bus, PushNotifier push,
+      Settings settings, Clock clock, String instanceId) {
+    this.store = store;
+    this.liveSessions = liveSessions != null ? liveSessions : new LocalLiveSessions();
+    this.bus = bus != null ? bus : new LocalDeliveryBus();
+    this.push = push;
+    this.settings = settings;
+    this.clock = clock;
+    this.instanceId = instanceId != null ? instanceId : UUID.randomUUID().toString();
+    this.visibilityMillis = settings.visibilityTimeout().toMillis();
+    this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(settings.maxQueuedOperations()), new WorkerThreads());
+    this.bus.subscribe(this.instanceId, this::onBusEvent);
+  }
+
+  @Override
+  public MessagePickupRepository openRepository() {
+    HolderRepository holder = new HolderRepository(this, UUID.randomUUID().toString());
+    holders.put(holder.holderId(), holder);
+    if (closed) {
+      holder.close();
+    }
+    return holder;
+  }
+
+  @Override
+  public String instanceId() {
+    return instanceId;
+  }
+
+  @Override
+  public boolean isReady() {
+    try {
+      return !closed && store.isReady();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Settings settings() {
+    return settings;
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  CompletableFuture<String> addMessage(AddMessageOptions o) {
+    return run(() -> {
+      long now = clock.millis();
+      String id = MessageIds.next(now);
+      String connectionId = o.connectionId();
+      store.append(new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(), 0));
+      Optional<LiveSession> session = liveSessions.get(connectionId);
+      if (session.isPresent()) {
+        List<StoredMessage> claimed = store.claim(connectionId, List.of(id), now, now + visibilityMillis);
+        if (!claimed.isEmpty()) {
+          bus.publish(session.get().instanceId(), new BusEvent.Delivery(session.get(), queued(claimed)));
+        }
+      } else {
+        PushNotificationToken token = o.pushNotificationToken();
+        if (token != null && token.token() != null) {
+          try {
+            push.notify(new PushRequest(connectionId, id, token));
+          } catch (RuntimeException e) {
+            log.warn("push notifier failed for connection {}: {}", connectionId, e.toString());
+          }
+        }
+      }
+      return id;
+    });
+  }
+
+  CompletableFuture<List<QueuedMessage>> takeFromQueue(TakeFromQueueOptions o) {
+    int limit = o.limit() == null ? settings.maxBatch() : Math.min(o.limit(), settings.maxBatch());
+    if (limit == 0) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return run(() -> {
+      long now = clock.millis();
+      long limitBytes = o.limitBytes() == null ? Long.MAX_VALUE : o.limitBytes();
+      return queued(store.take(new TakeRequest(o.connectionId(), o.recipientDid(), limit, limitBytes,
+          o.deleteMessages(), now, now + visibilityMillis)));
+    });
+  }
+
+  CompletableFuture<Void> removeMessages(RemoveMessagesOptions o) {
+    if (o.messageIds().isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return run(() -> {
+      store.remove(o.connectionId(), o.messageIds());
+      return null;
+    });
+  }
+
+  CompletableFuture<Void> removeAllMessages(RemoveAllMessagesOptions o) {
+    return run(() -> {
+      store.removeAll(o.connectionId(), o.recipientDid());
+      return null;
+    });
+  }
+
+  CompletableFuture<Integer> getAvailableMessageCount(GetAvailableMessageCountOptions o) {
+    return run(() -> store.count(o.connectionId(), o.recipientDid(), clock.millis()));
+  }
+
+  CompletableFuture<Void> addLiveSession(HolderRepository holder, AddLiveSessionOptions o) {
+    return run(() -> {
+      LiveSession session = new LiveSession(o.connectionId(), o.sessionId(), instanceId, holder.holderId());
+      holder.hold(session);
+      Optional<LiveSession> previous = liveSessions.put(session);
+      if (previous.isPresent() && !previous.get().equals(session)) {
+        bus.publish(previous.get().instanceId(), new BusEvent.SessionEnded(previous.get()));
+      }
+      store.release(o.connectionId(), null);
+      return null;
+    });
+  }
+
+  CompletableFuture<Boolean> removeLiveSession(RemoveLiveSessionOptions o) {
+    return run(() -> endSession(o.connectionId(), o.sessionId(), null));
+  }
+
+  CompletableFuture<Boolean> getLiveSession(GetLiveSessionOptions o) {
+    return run(() -> liveSessions.get(o.connectionId()).isPresent());
+  }
+
+  /** Ends a session if it matches, tells its holder, and releases the connection's sending messages. */
+  private boolean endSession(String connectionId, String sessionId, String holderId) {
+    Optional<LiveSession> removed = liveSessions.remove(connectionId, sessionId, holderId);
+    if (removed.isEmpty()) {
+      return false;
+    }
+    LiveSession s = removed.get();
+    if (s.instanceId().equals(instanceId)) {
+      HolderRepository h = holders.get(s.holderId());
+      if (h != null) {
+        h.forget(s);
+      }
+    } else {
+      bus.publish(s.instanceId(), new BusEvent.SessionEnded(s));
+    }
+    store.release(connectionId, null);
+    return true;
+  }
+
+  /** A repository closed: end the sessions it holds (and only those), release their messages. */
+  void closed(HolderRepository holder, List<LiveSession> held) {
+    holders.remove(holder.holderId());
+    for (LiveSession s : held) {
+      try {
+        if (workers.isShutdown()) {
+          endSession(s.connectionId(), s.sessionId(), s.holderId());
+        } else {
+          run(() -> endSession(s.connectionId(), s.sessionId(), s.holderId()));
+        }
+      } catch (RuntimeException e) {
+        log.warn("could not end live session of connection {}: {}", s.connectionId(), e.toString());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- bus
+
+  private void onBusEvent(BusEvent event) {
+    if (event instanceof BusEvent.Delivery d) {
+      HolderRepository holder = holders.get(d.session().holderId());
+      if (holder == null || !holder.deliver(d.session(), d.messages())) {
+        List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();
+        run(() -> store.release(d.session().connectionId(), ids));
+      }
+    } else if (event instanceof BusEvent.SessionEnded e) {
+      HolderRepository holder = holders.get(e.session().holderId());
+      if (holder != null) {
+        holder.replaced(e.session());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- execution
+
+  private <T> CompletableFuture<T> run(Supplier<T> operation) {
+    if (closed && workers.isShutdown()) {
+      return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
+    }
+    try {
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          return operation.get();
+        } catch (MprException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          log.warn("store operation failed: {}", e.toString());
+          throw MprRpcException.operationFailed("the store failed: " + e.getMessage(), true, e);
+        }
+      }, workers);
+    } catch (RejectedExecutionException e) {
+      if (workers.isShutdown()) {
+        return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
+      }
+      return CompletableFuture.failedFuture(new MprRpcException(RpcErrors.TOO_MANY_REQUESTS,
+          "the server is busy: " + settings.maxQueuedOperations() + " operations are queued",
+          Map.of("retryAfterMs", 100)));
+    }
+  }
+
+  private static List<QueuedMessage> queued(List<StoredMessage> messages) {
+    List<QueuedMessage> out = new ArrayList<>(messages.size());
+    for (StoredMessage m : messages) {
+      out.add(m.toQueuedMessage());
+    }
+    return out;
+  }
+
+  @Override
+  public void close(Duration gracePeriod) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    for (HolderRepository h : List.copyOf(holders.values())) {
+      h.close();
+    }
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("operations still running after {}; closing the store anyway", gracePeriod);
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      workers.shutdownNow();
+    }
+    closeQuietly(push);
+    closeQuietly(bus);
+    closeQuietly(liveSessions);
+    closeQuietly(store);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.warn("closing {} failed: {}", c, e.toString());
+    }
+  }
+
+  private static final class WorkerThreads implements ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "mpr-worker-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.github.mpr4j.core.spi;
+
+import java.util.function.Consumer;
+
+/**
+ * Carries {@link BusEvent}s to the one instance they are addressed to. Delivery is at most once: a lost
+ * event never loses a message, which stays in its queue as sending until the visibility timeout returns
+ * it to pending.
+ */
+public interface DeliveryBus extends AutoCloseable {
+
+  /**
+   * Starts receiving the events addressed to {@code instanceId}. The consumer is called on a thread of
+   * the bus and must not block.
+   */
+  void subscribe(String instanceId, Consumer<BusEvent> consumer);
+
+  /** Sends an event to an instance; returns without waiting for it to arrive. */
+  void publish(String instanceId, BusEvent event);
+
+  /** Stops receiving and releases resources. Idempotent. */
+  @Override
+  default void close() {}
+}

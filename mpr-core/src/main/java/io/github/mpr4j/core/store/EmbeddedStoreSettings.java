@@ -1,0 +1,26 @@
+package io.github.mpr4j.core.store;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of the embedded store.
+ *
+ * @param directory where the store's file lives (created when missing)
+ * @param cacheSizeMb the page cache, in MiB: messages beyond it stay on disk
+ * @param fsync whether each commit is forced to the device (survives a power loss, not only a process
+ *     crash), at a cost in throughput
+ */
+public record EmbeddedStoreSettings(Path directory, int cacheSizeMb, boolean fsync) {
+  public EmbeddedStoreSettings {
+    Objects.requireNonNull(directory, "directory");
+    if (cacheSizeMb < 1) {
+      throw new IllegalArgumentException("cacheSizeMb must be >= 1, not " + cacheSizeMb);
+    }
+  }
+
+  /** The defaults for a directory: a 32 MiB cache, no fsync. */
+  public static EmbeddedStoreSettings defaults(Path directory) {
+    return new EmbeddedStoreSettings(directory, 32, false);
+  }
+}

@@ -1,0 +1,80 @@
+package io.github.mpr4j.protocol;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The message pickup repository: per-connection queues of encrypted messages waiting for their
+ * recipients, and live sessions through which new messages are delivered at once.
+ *
+ * <p>The in-process core and the remote client implement this interface alike, so a mediator can move
+ * between them without code changes. Every method is asynchronous: it never throws, and its future
+ * fails with an {@link MprException} ({@link MprRpcException} when the repository refused,
+ * {@link MprTransportException} when no answer came). Calls after {@link #close()} fail their futures.
+ *
+ * <p>A repository instance is the holder of the live sessions added through it: messages for those
+ * sessions reach the listeners added with {@link #addMessagesReceivedListener}. Closing the repository
+ * ends the sessions it holds.
+ */
+public interface MessagePickupRepository extends AutoCloseable {
+
+  /**
+   * Appends a message to its connection's queue as pending. If a live session exists for the connection
+   * anywhere, the message is delivered to its holder; otherwise a push notification is sent when a token
+   * is given. Completes once the message is stored.
+   *
+   * @return the new message's id
+   */
+  CompletableFuture<String> addMessage(AddMessageOptions options);
+
+  /**
+   * Takes pending messages, oldest first, within the limits of the options; they are removed
+   * ({@code deleteMessages}) or become sending until removed or released.
+   */
+  CompletableFuture<List<QueuedMessage>> takeFromQueue(TakeFromQueueOptions options);
+
+  /** Removes the given messages of a connection, in any state; unknown ids are ignored. */
+  CompletableFuture<Void> removeMessages(RemoveMessagesOptions options);
+
+  /** Removes every message of a connection whose recipientDids contain the given recipientDid. */
+  CompletableFuture<Void> removeAllMessages(RemoveAllMessagesOptions options);
+
+  /** Counts the pending messages of a connection (optionally those for one recipientDid). */
+  CompletableFuture<Integer> getAvailableMessageCount(GetAvailableMessageCountOptions options);
+
+  /**
+   * Makes this repository the holder of the connection's live session, replacing any previous session on
+   * any instance; the connection's sending messages return to pending.
+   */
+  CompletableFuture<Void> addLiveSession(AddLiveSessionOptions options);
+
+  /**
+   * Removes the connection's live session (only if it is {@code sessionId}, when given) and returns its
+   * sending messages to pending.
+   *
+   * @return whether a session was removed
+   */
+  CompletableFuture<Boolean> removeLiveSession(RemoveLiveSessionOptions options);
+
+  /** Whether a live session exists for the connection on any instance. */
+  CompletableFuture<Boolean> getLiveSession(GetLiveSessionOptions options);
+
+  /**
+   * Adds a listener for messages delivered to the live sessions this repository holds.
+   *
+   * @return a handle whose {@code close()} removes the listener
+   */
+  Registration addMessagesReceivedListener(MessagesReceivedListener listener);
+
+  /** Ends the live sessions this repository holds and releases its resources. Idempotent. */
+  @Override
+  void close();
+
+  /** A handle on a listener registration. */
+  @FunctionalInterface
+  interface Registration extends AutoCloseable {
+    /** Removes the listener. Idempotent. */
+    @Override
+    void close();
+  }
+}

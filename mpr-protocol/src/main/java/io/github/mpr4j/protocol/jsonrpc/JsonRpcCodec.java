@@ -1,0 +1,489 @@
+package io.github.mpr4j.protocol.jsonrpc;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mpr4j.protocol.AddLiveSessionOptions;
+import io.github.mpr4j.protocol.AddMessageOptions;
+import io.github.mpr4j.protocol.EncryptedMessage;
+import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
+import io.github.mpr4j.protocol.GetLiveSessionOptions;
+import io.github.mpr4j.protocol.MprRpcException;
+import io.github.mpr4j.protocol.PushNotificationToken;
+import io.github.mpr4j.protocol.QueuedMessage;
+import io.github.mpr4j.protocol.RemoveAllMessagesOptions;
+import io.github.mpr4j.protocol.RemoveLiveSessionOptions;
+import io.github.mpr4j.protocol.RemoveMessagesOptions;
+import io.github.mpr4j.protocol.RpcErrors;
+import io.github.mpr4j.protocol.TakeFromQueueOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes the MPR dialect of JSON-RPC 2.0 (that of the npm library rpc-websockets).
+ *
+ * <p>Decoding is strict: a frame that is not JSON is a -32700 error, an element that is not a request
+ * object is -32600, and params of the wrong shape are -32602 with a message that names the field. Optional
+ * members given as JSON {@code null} count as absent, as JavaScript clients send them.
+ */
+public final class JsonRpcCodec {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
+      .build())
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private JsonRpcCodec() {}
+
+  /** The Jackson mapper the codec uses (read-only use: do not reconfigure it). */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  // ---------------------------------------------------------------- decoding requests
+
+  /**
+   * Parses a text frame.
+   *
+   * @throws MprRpcException with {@link RpcErrors#PARSE_ERROR} when the text is not one JSON value
+   */
+  public static JsonNode parseFrame(String text) {
+    try {
+      JsonNode node = MAPPER.readTree(text);
+      if (node == null || node.isMissingNode()) {
+        throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: empty frame", null);
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: " + e.getOriginalMessage(), null);
+    }
+  }
+
+  /** Decodes one request object (a frame, or one element of a batch). */
+  public static DecodedRequest decodeRequest(JsonNode node) {
+    if (!node.isObject()) {
+      return new DecodedRequest.Invalid(null, "Invalid Request: a request must be a JSON object");
+    }
+    JsonNode idNode = node.get("id");
+    JsonNode id = null;
+    if (idNode != null) {
+      if (!(idNode.isTextual() || idNode.isNumber())) {
+        return new DecodedRequest.Invalid(null, "Invalid Request: id must be a number or a string");
+      }
+      id = idNode;
+    }
+    JsonNode version = node.get("jsonrpc");
+    if (version == null || !version.isTextual() || !"2.0".equals(version.textValue())) {
+      return new DecodedRequest.Invalid(id, "Invalid Request: jsonrpc must be \"2.0\"");
+    }
+    JsonNode method = node.get("method");
+    if (method == null || !method.isTextual()) {
+      return new DecodedRequest.Invalid(id, "Invalid Request: method must be a string");
+    }
+    JsonNode params = node.get("params");
+    if (params != null && params.isNull()) {
+      params = null;
+    }
+    if (params != null && !params.isObject() && !params.isArray()) {
+      return new DecodedRequest.Invalid(id, "Invalid Request: params must be an object or an array");
+    }
+    return new DecodedRequest.Valid(new RpcRequest(id, method.textValue(), params));
+  }
+
+  // ---------------------------------------------------------------- decoding params
+
+  /** Params of addMessage. */
+  public static AddMessageOptions addMessage(JsonNode params) {
+    JsonNode p = object(params);
+    String connectionId = requiredString(p, "connectionId");
+    List<String> recipientDids = stringArray(p, "recipientDids", true);
+    if (recipientDids.isEmpty()) {
+      throw invalid("recipientDids must be a non-empty array of strings");
+    }
+    JsonNode payload = p.get("payload");
+    if (payload == null || payload.isNull()) {
+      throw invalid("payload is required");
+    }
+    if (!payload.isObject()) {
+      throw invalid("payload must be a JSON object");
+    }
+    PushNotificationToken token = null;
+    JsonNode t = p.get("pushNotificationToken");
+    if (t != null && !t.isNull()) {
+      if (!t.isObject()) {
+        throw invalid("pushNotificationToken must be an object");
+      }
+      String type = optionalString(t, "type", "pushNotificationToken.type");
+      if (type == null) {
+        throw invalid("pushNotificationToken.type is required");
+      }
+      token = new PushNotificationToken(type, optionalString(t, "token", "pushNotificationToken.token"));
+    }
+    return new AddMessageOptions(connectionId, recipientDids, EncryptedMessage.ofJson(payload.toString()), token);
+  }
+
+  /** Params of takeFromQueue. */
+  public static TakeFromQueueOptions takeFromQueue(JsonNode params) {
+    JsonNode p = object(params);
+    return new TakeFromQueueOptions(
+        requiredString(p, "connectionId"),
+        optionalString(p, "recipientDid", "recipientDid"),
+        optionalInt(p, "limit"),
+        optionalInt(p, "limitBytes"),
+        optionalBoolean(p, "deleteMessages"));
+  }
+
+  /** Params of removeMessages. */
+  public static RemoveMessagesOptions removeMessages(JsonNode params) {
+    JsonNode p = object(params);
+    return new RemoveMessagesOptions(requiredString(p, "connectionId"), stringArray(p, "messageIds", true));
+  }
+
+  /** Params of removeAllMessages. */
+  public static RemoveAllMessagesOptions removeAllMessages(JsonNode params) {
+    JsonNode p = object(params);
+    return new RemoveAllMessagesOptions(requiredString(p, "connectionId"), requiredString(p, "recipientDid"));
+  }
+
+  /** Params of getAvailableMessageCount. */
+  public static GetAvailableMessageCountOptions getAvailableMessageCount(JsonNode params) {
+    JsonNode p = object(params);
+    return new GetAvailableMessageCountOptions(requiredString(p, "connectionId"),
+        optionalString(p, "recipientDid", "recipientDid"));
+  }
+
+  /** Params of addLiveSession. */
+  public static AddLiveSessionOptions addLiveSession(JsonNode params) {
+    JsonNode p = object(params);
+    return new AddLiveSessionOptions(requiredString(p, "connectionId"), requiredString(p, "sessionId"));
+  }
+
+  /** Params of removeLiveSession. */
+  public static RemoveLiveSessionOptions removeLiveSession(JsonNode params) {
+    JsonNode p = object(params);
+    return new RemoveLiveSessionOptions(requiredString(p, "connectionId"),
+        optionalString(p, "sessionId", "sessionId"));
+  }
+
+  /** Params of getLiveSession. */
+  public static GetLiveSessionOptions getLiveSession(JsonNode params) {
+    return new GetLiveSessionOptions(requiredString(object(params), "connectionId"));
+  }
+
+  /** Params of rpc.on and rpc.off: a non-empty array of event names. */
+  public static List<String> eventNames(JsonNode params) {
+    if (params == null || !params.isArray() || params.isEmpty()) {
+      throw invalid("params must be a non-empty array of event names");
+    }
+    List<String> names = new ArrayList<>(params.size());
+    for (JsonNode n : params) {
+      if (!n.isTextual()) {
+        throw invalid("params must contain only event names (strings)");
+      }
+      names.add(n.textValue());
+    }
+    return names;
+  }
+
+  private static JsonNode object(JsonNode params) {
+    if (params == null) {
+      throw invalid("params are required");
+    }
+    if (!params.isObject()) {
+      throw invalid("params must be an object");
+    }
+    return params;
+  }
+
+  private static String requiredString(JsonNode p, String field) {
+    JsonNode v = p.get(field);
+    if (v == null || v.isNull()) {
+      throw invalid(field + " is required");
+    }
+    if (!v.isTextual()) {
+      throw invalid(field + " must be a string");
+    }
+    if (v.textValue().isEmpty()) {
+      throw invalid(field + " must be a non-empty string");
+    }
+    return v.textValue();
+  }
+
+  private static String optionalString(JsonNode p, String field, String name) {
+    JsonNode v = p.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw invalid(name + " must be a string");
+    }
+    return v.textValue();
+  }
+
+  private static Integer optionalInt(JsonNode p, String field) {
+    JsonNode v = p.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
+      throw invalid(field + " must be an integer");
+    }
+    if (!v.canConvertToInt()) {
+      throw invalid(field + " is out of range");
+    }
+    return v.intValue();
+  }
+
+  private static boolean optionalBoolean(JsonNode p, String field) {
+    JsonNode v = p.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw invalid(field + " must be a boolean");
+    }
+    return v.booleanValue();
+  }
+
+  private static List<String> stringArray(JsonNode p, String field, boolean required) {
+    JsonNode v = p.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw invalid(field + " is required");
+      }
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw invalid(field + " must be an array of strings");
+    }
+    List<String> out = new ArrayList<>(v.size());
+    for (Iterator<JsonNode> it = v.elements(); it.hasNext(); ) {
+      JsonNode e = it.next();
+      if (!e.isTextual() || e.textValue().isEmpty()) {
+        throw invalid(field + " must contain only non-empty strings");
+      }
+      out.add(e.textValue());
+    }
+    return out;
+  }
+
+  private static MprRpcException invalid(String message) {
+    return MprRpcException.invalidParams(message);
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /**
+   * Parses the JSON text of an encrypted message.
+   *
+   * @throws IllegalArgumentException when the text is not one JSON object
+   */
+  public static EncryptedMessage encryptedMessage(String json) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("an encrypted message must be a JSON object");
+    }
+    return EncryptedMessage.ofJson(node.toString());
+  }
+
+  /** Reads a QueuedMessage object. */
+  public static QueuedMessage queuedMessage(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("a queued message must be a JSON object");
+    }
+    JsonNode id = node.get("id");
+    JsonNode at = node.get("receivedAt");
+    JsonNode message = node.get("encryptedMessage");
+    if (id == null || !id.isTextual() || at == null || !at.isTextual() || message == null || !message.isObject()) {
+      throw new IllegalArgumentException("a queued message needs id, receivedAt and encryptedMessage: " + node);
+    }
+    return new QueuedMessage(id.textValue(), Timestamps.parse(at.textValue()),
+        EncryptedMessage.ofJson(message.toString()));
+  }
+
+  /** Reads an array of QueuedMessage objects. */
+  public static List<QueuedMessage> queuedMessages(JsonNode node) {
+    if (node == null || !node.isArray()) {
+      throw new IllegalArgumentException("expected an array of queued messages");
+    }
+    List<QueuedMessage> out = new ArrayList<>(node.size());
+    for (JsonNode n : node) {
+      out.add(queuedMessage(n));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- encoding
+
+  /**
+   * A success response. {@code result} may be {@code null}, a Boolean, Number, String, {@link QueuedMessage},
+   * {@link EncryptedMessage}, {@link JsonNode}, or a List or Map of these.
+   */
+  public static String success(JsonNode id, Object result) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("jsonrpc", "2.0");
+      g.writeFieldName("result");
+      writeValue(g, result);
+      g.writeFieldName("id");
+      writeId(g, id);
+      g.writeEndObject();
+    });
+  }
+
+  /** An error response; {@code id} null is written as JSON null. */
+  public static String error(JsonNode id, int code, String message, Map<String, Object> data) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("jsonrpc", "2.0");
+      g.writeObjectFieldStart("error");
+      g.writeNumberField("code", code);
+      g.writeStringField("message", message == null ? "" : message);
+      if (data != null && !data.isEmpty()) {
+        g.writeFieldName("data");
+        writeValue(g, data);
+      }
+      g.writeEndObject();
+      g.writeFieldName("id");
+      writeId(g, id);
+      g.writeEndObject();
+    });
+  }
+
+  /** An error response for an exception the repository raised. */
+  public static String error(JsonNode id, MprRpcException e) {
+    return error(id, e.code(), e.getMessage(), e.data());
+  }
+
+  /**
+   * The messagesReceived notification, in the compat shape: no top-level id, {@code params.id} empty.
+   */
+  public static String messagesReceived(String connectionId, List<QueuedMessage> messages) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("jsonrpc", "2.0");
+      g.writeStringField("method", RpcMethod.MESSAGES_RECEIVED);
+      g.writeObjectFieldStart("params");
+      g.writeStringField("connectionId", connectionId);
+      g.writeFieldName("messages");
+      writeValue(g, messages);
+      g.writeStringField("id", "");
+      g.writeEndObject();
+      g.writeEndObject();
+    });
+  }
+
+  /** A request (client side); {@code id} null makes it a notification. */
+  public static String request(Object id, String method, Object params) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("jsonrpc", "2.0");
+      g.writeStringField("method", method);
+      if (params != null) {
+        g.writeFieldName("params");
+        writeValue(g, params);
+      }
+      if (id != null) {
+        g.writeFieldName("id");
+        writeValue(g, id);
+      }
+      g.writeEndObject();
+    });
+  }
+
+  /** Joins responses (each a JSON text) into a batch response. */
+  public static String batch(List<String> responses) {
+    StringBuilder sb = new StringBuilder(responses.stream().mapToInt(String::length).sum() + responses.size() + 2);
+    sb.append('[');
+    for (int i = 0; i < responses.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(responses.get(i));
+    }
+    return sb.append(']').toString();
+  }
+
+  private static void writeId(JsonGenerator g, JsonNode id) throws IOException {
+    if (id == null) {
+      g.writeNull();
+    } else {
+      g.writeTree(id);
+    }
+  }
+
+  /** Writes a value of one of the types {@link #success} accepts. */
+  public static void writeValue(JsonGenerator g, Object value) throws IOException {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String s) {
+      g.writeString(s);
+    } else if (value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (value instanceof Integer i) {
+      g.writeNumber(i);
+    } else if (value instanceof Long l) {
+      g.writeNumber(l);
+    } else if (value instanceof Number n) {
+      g.writeNumber(n.toString());
+    } else if (value instanceof QueuedMessage m) {
+      g.writeStartObject();
+      g.writeStringField("id", m.id());
+      g.writeStringField("receivedAt", Timestamps.format(m.receivedAt()));
+      g.writeFieldName("encryptedMessage");
+      g.writeRawValue(m.encryptedMessage().json());
+      g.writeEndObject();
+    } else if (value instanceof EncryptedMessage e) {
+      g.writeRawValue(e.json());
+    } else if (value instanceof JsonNode n) {
+      g.writeTree(n);
+    } else if (value instanceof List<?> list) {
+      g.writeStartArray();
+      for (Object o : list) {
+        writeValue(g, o);
+      }
+      g.writeEndArray();
+    } else if (value instanceof Map<?, ?> map) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        g.writeFieldName(String.valueOf(e.getKey()));
+        writeValue(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else {
+      throw new IllegalArgumentException("cannot write a " + value.getClass().getName());
+    }
+  }
+
+  @FunctionalInterface
+  private interface Writer {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static String write(Writer writer) {
+    SegmentedStringWriter out = new SegmentedStringWriter(MAPPER.getFactory()._getBufferRecycler());
+    try {
+      try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        g.setCodec(MAPPER);
+        writer.write(g);
+      }
+      return out.getAndClear();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
