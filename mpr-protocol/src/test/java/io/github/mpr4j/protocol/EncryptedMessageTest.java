@@ -1,0 +1,31 @@
+package io.github.mpr4j.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.mpr4j.protocol.jsonrpc.JsonRpcCodec;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class EncryptedMessageTest {
+
+  @Test
+  void byteSizeIsTheUtf8LengthOfTheJsonText() {
+    for (String json : new String[] {"{}", "{\"a\":\"é\"}", "{\"a\":\"€\"}", "{\"a\":\"😀\"}"}) {
+      EncryptedMessage m = EncryptedMessage.ofJson(json);
+      assertEquals(json.getBytes(StandardCharsets.UTF_8).length, m.byteSize(), json);
+    }
+  }
+
+  @Test
+  void parsingNormalisesToCompactJson() {
+    assertEquals("{\"a\":1,\"b\":[true,null]}", JsonRpcCodec.encryptedMessage("{ \"a\" : 1, \"b\": [true, null] }").json());
+  }
+
+  @Test
+  void onlyObjectsAreAccepted() {
+    assertThrows(IllegalArgumentException.class, () -> EncryptedMessage.ofJson("[1]"));
+    assertThrows(IllegalArgumentException.class, () -> JsonRpcCodec.encryptedMessage("\"jwe\""));
+    assertThrows(IllegalArgumentException.class, () -> JsonRpcCodec.encryptedMessage("{"));
+  }
+}
