@@ -1,0 +1,92 @@
+package io.github.mpr4j.core;
+
+import io.github.mpr4j.core.spi.PushNotifier;
+import io.github.mpr4j.core.spi.PushRequest;
+import io.github.mpr4j.protocol.AddMessageOptions;
+import io.github.mpr4j.protocol.EncryptedMessage;
+import io.github.mpr4j.protocol.MessagesReceivedListener;
+import io.github.mpr4j.protocol.QueuedMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Small real implementations used by the core's tests. */
+final class TestFixtures {
+  private TestFixtures() {}
+
+  static EncryptedMessage jwe(String ciphertext) {
+    return EncryptedMessage.ofJson("{\"protected\":\"eyJ0\",\"iv\":\"aXY\",\"ciphertext\":\"" + ciphertext + "\",\"tag\":\"dGFn\"}");
+  }
+
+  static AddMessageOptions message(String connectionId, String ciphertext) {
+    return AddMessageOptions.of(connectionId, List.of("did:key:recipient"), jwe(ciphertext));
+  }
+
+  /** A clock that moves only when told to. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  /** Records every push request. */
+  static final class RecordingPushNotifier implements PushNotifier {
+    final List<PushRequest> requests = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void notify(PushRequest request) {
+      requests.add(request);
+    }
+  }
+
+  /** One received notification. */
+  record Received(String connectionId, List<QueuedMessage> messages) {}
+
+  /** Collects what a repository's listener is given. */
+  static final class Inbox implements MessagesReceivedListener {
+    final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    final BlockingQueue<String> replaced = new LinkedBlockingQueue<>();
+
+    @Override
+    public void messagesReceived(String connectionId, List<QueuedMessage> messages) {
+      received.add(new Received(connectionId, messages));
+    }
+
+    @Override
+    public void liveSessionReplaced(String connectionId, String sessionId) {
+      replaced.add(connectionId + "/" + sessionId);
+    }
+
+    Received next() throws InterruptedException {
+      Received r = received.poll(5, TimeUnit.SECONDS);
+      if (r == null) {
+        throw new AssertionError("no messagesReceived within 5 s");
+      }
+      return r;
+    }
+  }
+}
