@@ -127,6 +127,12 @@ public final class JsonRpcCodec {
         throw invalid("pushNotificationToken.type is required");
       }
       token = new PushNotificationToken(type, optionalString(t, "token", "pushNotificationToken.token"));
+    } else {
+      // compat: TypeScript clients before pushNotificationToken send the FCM token as a plain "token"
+      String legacy = optionalString(p, "token", "token");
+      if (legacy != null && !legacy.isEmpty()) {
+        token = PushNotificationToken.fcm(legacy);
+      }
     }
     return new AddMessageOptions(connectionId, recipientDids, EncryptedMessage.ofJson(payload.toString()), token);
   }

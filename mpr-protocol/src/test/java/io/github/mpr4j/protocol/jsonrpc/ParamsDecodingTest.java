@@ -61,6 +61,14 @@ class ParamsDecodingTest {
   }
 
   @Test
+  void aPlainTokenFromOlderTypeScriptClientsIsAnFcmToken() {
+    AddMessageOptions o = JsonRpcCodec.addMessage(json(
+        "{\"connectionId\":\"c\",\"recipientDids\":[\"a\"],\"payload\":{},\"token\":\"device-1\"}"));
+    assertEquals("fcm", o.pushNotificationToken().type());
+    assertEquals("device-1", o.pushNotificationToken().token());
+  }
+
+  @Test
   void takeFromQueueReadsLimitsAndDefaults() {
     TakeFromQueueOptions o = JsonRpcCodec.takeFromQueue(json("{\"connectionId\":\"c\"}"));
     assertNull(o.limit());
