@@ -8,18 +8,23 @@ import java.util.Arrays;
  * The keys of the embedded store's single map, compared as unsigned bytes.
  *
  * <pre>
- * meta     0x00 name(UTF-8)                                   -> store facts (format, sequence ceiling)
- * message  0x01 varint(len) connectionId(UTF-8) seq(8, BE)    -> an encoded message ({@link MvMessages})
- * index    0x02 messageId(UTF-8)                              -> the message key
+ * meta   0x00 name(ASCII)                                  -> store facts (format, sequence ceiling)
+ * queue  0x01 varint(len) connectionId(UTF-8) seq(8, BE)   -> a small queue entry: state, size, id, recipients
+ * index  0x02 messageId(UTF-8)                             -> the queue key of the message
+ * body   0x03 seq(8, BE)                                   -> the message body: receivedAt, payload
  * </pre>
  *
- * <p>The length prefix makes a connection's prefix self-delimiting, so the messages of one connection are
- * contiguous, and the big-endian sequence sorts them in the order they were appended.
+ * <p>The length prefix makes a connection's prefix self-delimiting, so the entries of one connection are
+ * contiguous, and the big-endian sequence sorts them in the order they were appended. The sequence is
+ * global, so bodies, the bulk of the data, are always inserted at the right edge of the tree: a commit
+ * rewrites few pages of them, and the pages it rewrites for the queues hold only small entries.
+ * See {@link MvMessages} for the values.
  */
 final class MvKeys {
   static final byte META = 0;
   static final byte MESSAGE = 1;
   static final byte INDEX = 2;
+  static final byte BODY = 3;
 
   /** Where the format version of the file is kept. */
   static final byte[] FORMAT = meta("format");
@@ -30,7 +35,7 @@ final class MvKeys {
 
   private MvKeys() {}
 
-  /** The prefix shared by every message key of a connection. */
+  /** The prefix shared by every queue key of a connection. */
   static byte[] connectionPrefix(String connectionId) {
     byte[] id = connectionId.getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(1 + Varints.size(id.length) + id.length);
@@ -39,7 +44,7 @@ final class MvKeys {
     return b.put(id).array();
   }
 
-  /** The key of the message with sequence {@code seq} in the connection of {@code prefix}. */
+  /** The queue key of the message with sequence {@code seq} in the connection of {@code prefix}. */
   static byte[] message(byte[] prefix, long seq) {
     byte[] key = Arrays.copyOf(prefix, prefix.length + SEQ_BYTES);
     ByteBuffer.wrap(key, prefix.length, SEQ_BYTES).putLong(seq);
@@ -56,13 +61,28 @@ final class MvKeys {
     return message(prefix, -1L); // all ones: above every sequence in unsigned order
   }
 
-  /** Whether a message key belongs to the connection of {@code prefix}. */
+  /** Whether a queue key belongs to the connection of {@code prefix}. */
   static boolean isMessageOf(byte[] key, byte[] prefix) {
     return key.length == prefix.length + SEQ_BYTES
         && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  /** The key under which the message key of a message id is kept. */
+  /** The sequence of a queue key. */
+  static long sequenceOf(byte[] queueKey) {
+    return ByteBuffer.wrap(queueKey).getLong(queueKey.length - SEQ_BYTES);
+  }
+
+  /** The key of the body of the message with sequence {@code seq}. */
+  static byte[] body(long seq) {
+    return ByteBuffer.allocate(1 + SEQ_BYTES).put(BODY).putLong(seq).array();
+  }
+
+  /** The key of the body of the message whose queue key is given. */
+  static byte[] bodyOf(byte[] queueKey) {
+    return body(sequenceOf(queueKey));
+  }
+
+  /** The key under which the queue key of a message id is kept. */
   static byte[] index(String messageId) {
     byte[] id = messageId.getBytes(StandardCharsets.UTF_8);
     byte[] key = new byte[1 + id.length];

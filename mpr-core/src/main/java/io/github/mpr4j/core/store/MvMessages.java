@@ -9,88 +9,107 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The binary layout of a message in the embedded store (the connection id is in the key):
+ * The binary layout of a message in the embedded store, in two values (see {@link MvKeys} for the keys;
+ * the connection id is in the queue key).
  *
+ * <p>The queue entry, small, holds what scans, counts and state changes need:
  * <pre>
  * byte      format version (1)
- * long      sendingUntilMillis   fixed offset 1: a state change rewrites only these 8 bytes
- * long      receivedAtMillis
+ * long      sendingUntilMillis   fixed offset 1: a state change rewrites only this small value
+ * varint    payload size in bytes (UTF-8)
  * varint n, n bytes              id (UTF-8)
  * varint k, k x (varint n, n bytes)   recipientDids (UTF-8)
- * the rest                       payload JSON (UTF-8)
  * </pre>
  *
- * <p>The accessors read what a scan needs (state, recipients, payload size) without decoding the payload.
+ * <p>The body, written once and read only when the message is returned:
+ * <pre>
+ * byte      format version (1)
+ * long      receivedAtMillis
+ * the rest  payload JSON (UTF-8)
+ * </pre>
  */
 final class MvMessages {
   static final byte VERSION = 1;
   private static final int SENDING_UNTIL = 1;
-  private static final int RECEIVED_AT = SENDING_UNTIL + Long.BYTES;
-  private static final int ID = RECEIVED_AT + Long.BYTES;
+  private static final int PAYLOAD_SIZE = SENDING_UNTIL + Long.BYTES;
+  private static final int RECEIVED_AT = 1;
+  private static final int PAYLOAD = RECEIVED_AT + Long.BYTES;
 
   private MvMessages() {}
 
-  static byte[] encode(StoredMessage m) {
+  static byte[] entry(StoredMessage m) {
     byte[] id = utf8(m.id());
     List<byte[]> dids = new ArrayList<>(m.recipientDids().size());
-    int size = ID + sized(id) + Varints.size(m.recipientDids().size());
+    int size = PAYLOAD_SIZE + Varints.size(m.payload().byteSize()) + sized(id)
+        + Varints.size(m.recipientDids().size());
     for (String did : m.recipientDids()) {
       byte[] d = utf8(did);
       dids.add(d);
       size += sized(d);
     }
-    byte[] payload = m.payload().utf8();
-    ByteBuffer b = ByteBuffer.allocate(size + payload.length);
-    b.put(VERSION).putLong(m.sendingUntilMillis()).putLong(m.receivedAtMillis());
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.put(VERSION).putLong(m.sendingUntilMillis());
+    Varints.put(b, m.payload().byteSize());
     putSized(b, id);
     Varints.put(b, dids.size());
     dids.forEach(d -> putSized(b, d));
-    return b.put(payload).array();
+    return b.array();
   }
 
-  static StoredMessage decode(String connectionId, byte[] v) {
-    ByteBuffer b = at(v, ID);
+  static byte[] body(StoredMessage m) {
+    byte[] payload = m.payload().utf8();
+    return ByteBuffer.allocate(PAYLOAD + payload.length)
+        .put(VERSION).putLong(m.receivedAtMillis()).put(payload).array();
+  }
+
+  static StoredMessage decode(String connectionId, byte[] entry, byte[] body) {
+    ByteBuffer b = afterSize(entry);
     String id = getString(b);
     int count = Varints.get(b);
     List<String> dids = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       dids.add(getString(b));
     }
-    String payload = new String(v, b.position(), b.remaining(), StandardCharsets.UTF_8);
-    return new StoredMessage(id, connectionId, dids, receivedAt(v), EncryptedMessage.ofJson(payload),
-        sendingUntil(v));
+    check(body);
+    long receivedAt = ByteBuffer.wrap(body).getLong(RECEIVED_AT);
+    String payload = new String(body, PAYLOAD, body.length - PAYLOAD, StandardCharsets.UTF_8);
+    return new StoredMessage(id, connectionId, dids, receivedAt, EncryptedMessage.ofJson(payload),
+        sendingUntil(entry));
   }
 
-  static long sendingUntil(byte[] v) {
-    return ByteBuffer.wrap(v).getLong(SENDING_UNTIL);
+  static long sendingUntil(byte[] entry) {
+    return ByteBuffer.wrap(check(entry)).getLong(SENDING_UNTIL);
   }
 
-  static long receivedAt(byte[] v) {
-    return ByteBuffer.wrap(v).getLong(RECEIVED_AT);
-  }
-
-  /** A copy of the message with another sending deadline. */
-  static byte[] withSendingUntil(byte[] v, long millis) {
-    byte[] copy = v.clone();
+  /** A copy of the entry with another sending deadline. */
+  static byte[] withSendingUntil(byte[] entry, long millis) {
+    byte[] copy = entry.clone();
     ByteBuffer.wrap(copy).putLong(SENDING_UNTIL, millis);
     return copy;
   }
 
-  static String id(byte[] v) {
-    return getString(at(v, ID));
+  /** The byte size of the payload's UTF-8 JSON text, as {@link EncryptedMessage#byteSize()}. */
+  static int payloadSize(byte[] entry) {
+    return Varints.get(ByteBuffer.wrap(check(entry)).position(PAYLOAD_SIZE));
+  }
+
+  static String id(byte[] entry) {
+    return getString(afterSize(entry));
   }
 
   /** Whether the message is for the recipient whose UTF-8 DID is given; {@code null} matches all. */
-  static boolean isFor(byte[] v, byte[] recipientDid) {
+  static boolean isFor(byte[] entry, byte[] recipientDid) {
     if (recipientDid == null) {
       return true;
     }
-    ByteBuffer b = afterId(v);
+    ByteBuffer b = afterSize(entry);
+    int idLength = Varints.get(b);
+    b.position(b.position() + idLength); // skip the id
     int count = Varints.get(b);
     for (int i = 0; i < count; i++) {
       int length = Varints.get(b);
       int start = b.position();
-      if (Arrays.equals(v, start, start + length, recipientDid, 0, recipientDid.length)) {
+      if (Arrays.equals(entry, start, start + length, recipientDid, 0, recipientDid.length)) {
         return true;
       }
       b.position(start + length);
@@ -98,32 +117,21 @@ final class MvMessages {
     return false;
   }
 
-  /** The byte size of the payload's UTF-8 JSON text, as {@link EncryptedMessage#byteSize()}. */
-  static int payloadSize(byte[] v) {
-    ByteBuffer b = afterId(v);
-    int count = Varints.get(b);
-    for (int i = 0; i < count; i++) {
-      int length = Varints.get(b);
-      b.position(b.position() + length);
-    }
-    return b.remaining();
-  }
-
   static byte[] utf8(String s) {
     return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static ByteBuffer afterId(byte[] v) {
-    ByteBuffer b = at(v, ID);
-    int length = Varints.get(b);
-    return b.position(b.position() + length);
+  private static ByteBuffer afterSize(byte[] entry) {
+    ByteBuffer b = ByteBuffer.wrap(check(entry)).position(PAYLOAD_SIZE);
+    Varints.get(b);
+    return b;
   }
 
-  private static ByteBuffer at(byte[] v, int offset) {
-    if (v[0] != VERSION) {
-      throw new IllegalStateException("unknown message format " + v[0]);
+  private static byte[] check(byte[] value) {
+    if (value[0] != VERSION) {
+      throw new IllegalStateException("unknown message format " + value[0]);
     }
-    return ByteBuffer.wrap(v).position(offset);
+    return value;
   }
 
   private static int sized(byte[] bytes) {

@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,15 +36,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded durable store on H2's MVStore: one file, {@value #FILE_NAME}, in the configured directory.
  *
- * <p>Everything lives in one {@code MVMap<byte[], byte[]>} (see {@link MvKeys}): the messages under
- * {@code connectionId + sequence}, an index {@code messageId -> message key}, and the sequence ceiling.
- * One map means that every commit is a consistent cut of all operations applied before it. Operations on
- * a connection are serialized by striped locks; a mutation then waits for a group commit
- * ({@link GroupCommitter}) before it returns, so whatever was answered is in the file.
+ * <p>Everything lives in one {@code MVMap<byte[], byte[]>} (see {@link MvKeys}): small queue entries under
+ * {@code connectionId + sequence}, message bodies under the global sequence, an index
+ * {@code messageId -> queue key}, and the sequence ceiling. One map means that every commit is a
+ * consistent cut of all the operations applied before it. Operations on a connection are serialized by
+ * striped locks; a mutation then waits for a group commit ({@link GroupCommitter}) before it returns, so
+ * whatever was answered is in the file.
  *
- * <p>Multi-step changes are ordered so that a crash between two steps leaves nothing harmful: an append
- * writes the index entry before the message, a removal deletes the message before its index entry, and
- * index entries are checked against the message they point to.
+ * <p>Multi-step changes are ordered so that a crash between two steps never leaves a queue entry without
+ * its body or index entry: an append writes body, index, then queue entry; a removal deletes them in the
+ * opposite order. At worst a crash leaves an unreachable body or index entry (a few bytes, never read:
+ * index entries are checked against the queue entry they point to).
  */
 final class MvQueueStore implements QueueStore {
 
@@ -50,6 +56,16 @@ final class MvQueueStore implements QueueStore {
   private static final String MAP_NAME = "queue";
   private static final long SEQUENCE_BLOCK = 1 << 20;
   private static final int STRIPES = 256;
+  /** Smaller pages than H2's 48 keys: a commit rewrites every page it touched, so this cuts the bytes written. */
+  private static final int KEYS_PER_PAGE = 16;
+  /**
+   * How long a chunk is kept after it was written before its space may be reused (H2 default: 45 s). It must
+   * outlast the slowest scan of a queue and the time the OS may keep written chunks unflushed, which
+   * {@link #SYNC_PERIOD_MILLIS} bounds. Shorter than H2's default, so the file stays small under heavy churn.
+   */
+  private static final int RETENTION_MILLIS = 10_000;
+  /** Without fsync, the file is still forced to the device this often, in the background. */
+  private static final long SYNC_PERIOD_MILLIS = 1_000;
   /** Directories opened by this process: a second open would share, then lose, the OS file lock. */
   private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
@@ -58,6 +74,7 @@ final class MvQueueStore implements QueueStore {
   private final MVStore mvStore;
   private final MVMap<byte[], byte[]> map;
   private final GroupCommitter committer;
+  private final ScheduledExecutorService syncer;
   private final Lock[] stripes = new Lock[STRIPES];
   /** Operations hold it shared; close holds it exclusively, so it waits for them. */
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -93,6 +110,7 @@ final class MvQueueStore implements QueueStore {
       stripes[i] = new ReentrantLock();
     }
     this.committer = new GroupCommitter(this::commitNow, "mpr-embedded-store-commit");
+    this.syncer = fsync ? null : startSyncer();
     LOG.info("Opened {} (cache {} MiB, fsync {})", describe(), settings.cacheSizeMb(), fsync);
   }
 
@@ -112,13 +130,40 @@ final class MvQueueStore implements QueueStore {
   private static MVStore open(Path file, int cacheSizeMb) {
     try {
       // autocommit stays on: its background thread also compacts the file and frees old chunks
-      return new MVStore.Builder().fileName(file.toString()).cacheSize(cacheSizeMb).open();
+      MVStore store = new MVStore.Builder()
+          .fileName(file.toString())
+          .cacheSize(cacheSizeMb)
+          .keysPerPage(KEYS_PER_PAGE)
+          .open();
+      store.setRetentionTime(RETENTION_MILLIS);
+      return store;
     } catch (MVStoreException e) {
       if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
         throw new IllegalStateException("The embedded store " + file
             + " is locked: another process (or another store in this process) has it open", e);
       }
       throw new IllegalStateException("Cannot open the embedded store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ScheduledExecutorService startSyncer() {
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "mpr-embedded-store-sync");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.scheduleWithFixedDelay(this::syncQuietly, SYNC_PERIOD_MILLIS, SYNC_PERIOD_MILLIS,
+        TimeUnit.MILLISECONDS);
+    return executor;
+  }
+
+  private void syncQuietly() {
+    try {
+      if (!mvStore.isClosed()) {
+        mvStore.sync();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not force {} to the device", describe(), e);
     }
   }
 
@@ -137,13 +182,15 @@ final class MvQueueStore implements QueueStore {
 
   @Override
   public void append(StoredMessage message) {
-    byte[] value = MvMessages.encode(message);
+    byte[] entry = MvMessages.entry(message);
+    byte[] body = MvMessages.body(message);
     mutate(message.connectionId(), () -> {
       byte[] indexKey = MvKeys.index(message.id());
-      byte[] existing = messageKeyOf(MvKeys.connectionPrefix(message.connectionId()), indexKey, message.id());
-      byte[] key = existing != null ? existing : newMessageKey(message.connectionId());
-      map.put(indexKey, key); // index first: a crash between the two puts leaves a harmless dangling entry
-      map.put(key, value);
+      byte[] existing = queueKeyOf(MvKeys.connectionPrefix(message.connectionId()), indexKey, message.id());
+      byte[] key = existing != null ? existing : newQueueKey(message.connectionId());
+      map.put(MvKeys.bodyOf(key), body);
+      map.put(indexKey, key);
+      map.put(key, entry);
       return null;
     });
   }
@@ -157,20 +204,19 @@ final class MvQueueStore implements QueueStore {
       Cursor<byte[], byte[]> cursor = range(r.connectionId());
       while (taken.size() < r.limit() && cursor.hasNext()) {
         byte[] key = cursor.next();
-        byte[] value = cursor.getValue();
-        if (MvMessages.sendingUntil(value) > r.nowMillis() || !MvMessages.isFor(value, did)) {
+        byte[] entry = cursor.getValue();
+        if (MvMessages.sendingUntil(entry) > r.nowMillis() || !MvMessages.isFor(entry, did)) {
           continue;
         }
-        bytes += MvMessages.payloadSize(value);
+        bytes += MvMessages.payloadSize(entry);
         if (bytes > r.limitBytes()) {
           break;
         }
-        StoredMessage m = MvMessages.decode(r.connectionId(), value);
-        taken.add(m);
+        taken.add(decode(r.connectionId(), key, entry));
         if (r.delete()) {
-          removeMessage(key, m.id());
+          removeMessage(key, entry);
         } else {
-          map.put(key, MvMessages.withSendingUntil(value, r.sendingUntilMillis()));
+          map.put(key, MvMessages.withSendingUntil(entry, r.sendingUntilMillis()));
         }
       }
       return taken;
@@ -186,7 +232,7 @@ final class MvQueueStore implements QueueStore {
         byte[] value = e.getValue();
         if (MvMessages.sendingUntil(value) <= nowMillis) {
           map.put(e.getKey(), MvMessages.withSendingUntil(value, sendingUntilMillis));
-          claimed.add(MvMessages.decode(connectionId, value));
+          claimed.add(decode(connectionId, e.getKey(), value));
         }
       }
       return claimed;
@@ -211,7 +257,7 @@ final class MvQueueStore implements QueueStore {
   public int remove(String connectionId, Collection<String> messageIds) {
     return mutate(connectionId, () -> {
       List<Map.Entry<byte[], byte[]>> found = lookUp(connectionId, messageIds);
-      found.forEach(e -> removeMessage(e.getKey(), MvMessages.id(e.getValue())));
+      found.forEach(e -> removeMessage(e.getKey(), e.getValue()));
       return found.size();
     });
   }
@@ -224,7 +270,7 @@ final class MvQueueStore implements QueueStore {
       for (Cursor<byte[], byte[]> cursor = range(connectionId); cursor.hasNext(); ) {
         byte[] key = cursor.next();
         if (MvMessages.isFor(cursor.getValue(), did)) {
-          removeMessage(key, MvMessages.id(cursor.getValue()));
+          removeMessage(key, cursor.getValue());
           removed++;
         }
       }
@@ -267,11 +313,23 @@ final class MvQueueStore implements QueueStore {
       }
       closed = true;
       committer.close();
+      if (syncer != null) {
+        syncer.shutdownNow();
+        awaitTermination(syncer);
+      }
       mvStore.close(); // commits what is left
       LOG.info("Closed {}", describe());
     } finally {
       OPEN_DIRECTORIES.remove(directory);
       lifecycle.writeLock().unlock();
+    }
+  }
+
+  private static void awaitTermination(ExecutorService executor) {
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -346,7 +404,7 @@ final class MvQueueStore implements QueueStore {
     byte[] prefix = MvKeys.connectionPrefix(connectionId);
     List<Map.Entry<byte[], byte[]>> found = new ArrayList<>();
     for (String id : new LinkedHashSet<>(messageIds)) {
-      byte[] key = messageKeyOf(prefix, MvKeys.index(id), id);
+      byte[] key = queueKeyOf(prefix, MvKeys.index(id), id);
       byte[] value = key == null ? null : map.get(key);
       if (value != null) {
         found.add(Map.entry(key, value));
@@ -356,8 +414,8 @@ final class MvQueueStore implements QueueStore {
     return found;
   }
 
-  /** The key of a message of the connection, if the index has it and it still holds that message. */
-  private byte[] messageKeyOf(byte[] prefix, byte[] indexKey, String id) {
+  /** The queue key of a message of the connection, if the index has it and it still holds that message. */
+  private byte[] queueKeyOf(byte[] prefix, byte[] indexKey, String id) {
     byte[] key = map.get(indexKey);
     if (key == null || !MvKeys.isMessageOf(key, prefix)) {
       return null;
@@ -366,13 +424,22 @@ final class MvQueueStore implements QueueStore {
     return value != null && MvMessages.id(value).equals(id) ? key : null;
   }
 
-  private void removeMessage(byte[] key, String id) {
-    map.remove(key); // message first: a crash between the two leaves a dangling index entry, never a hole
-    map.remove(MvKeys.index(id));
+  private StoredMessage decode(String connectionId, byte[] key, byte[] entry) {
+    byte[] body = map.get(MvKeys.bodyOf(key));
+    if (body == null) {
+      throw new IllegalStateException(describe() + " has no body for message " + MvMessages.id(entry));
+    }
+    return MvMessages.decode(connectionId, entry, body);
   }
 
-  /** A key after every message the connection has had; called under the connection's lock. */
-  private byte[] newMessageKey(String connectionId) {
+  private void removeMessage(byte[] key, byte[] entry) {
+    map.remove(key); // queue entry first: a crash in between leaves unreachable leftovers, never a hole
+    map.remove(MvKeys.index(MvMessages.id(entry)));
+    map.remove(MvKeys.bodyOf(key));
+  }
+
+  /** A queue key after every message the connection has had; called under the connection's lock. */
+  private byte[] newQueueKey(String connectionId) {
     return MvKeys.message(MvKeys.connectionPrefix(connectionId), nextSequence());
   }
 
