@@ -2,6 +2,7 @@ package io.github.mpr4j.server.internal;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,9 +16,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Metrics {
   /** Upper bounds of the request duration histogram, in seconds. */
-  private static final double[] BUCKETS = {
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  private static final String[] BUCKET_LABELS = {
+    "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0"
   };
+  private static final double[] BUCKETS = Arrays.stream(BUCKET_LABELS).mapToDouble(Double::parseDouble).toArray();
 
   private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
   private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
@@ -97,10 +99,6 @@ final class Metrics {
     return String.format(Locale.ROOT, "%.6f", nanos / 1e9);
   }
 
-  private static String bound(double b) {
-    return b == Math.rint(b) ? String.format(Locale.ROOT, "%.1f", b) : Double.toString(b);
-  }
-
   /** A cumulative histogram with fixed buckets. */
   private static final class Histogram {
     private final LongAdder[] counts = new LongAdder[BUCKETS.length];
@@ -131,7 +129,7 @@ final class Metrics {
       for (int i = 0; i < BUCKETS.length; i++) {
         cumulative += counts[i].sum();
         sb.append("mpr_rpc_request_duration_seconds_bucket{method=\"").append(method).append("\",le=\"")
-            .append(bound(BUCKETS[i])).append("\"} ").append(Math.min(cumulative, total)).append('\n');
+            .append(BUCKET_LABELS[i]).append("\"} ").append(Math.min(cumulative, total)).append('\n');
       }
       sb.append("mpr_rpc_request_duration_seconds_bucket{method=\"").append(method).append("\",le=\"+Inf\"} ")
           .append(Math.max(total, cumulative)).append('\n');
