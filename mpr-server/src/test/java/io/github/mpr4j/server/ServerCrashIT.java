@@ -12,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,8 +47,8 @@ class ServerCrashIT {
   @Test
   void every_answered_message_survives_a_kill_in_order_with_its_state() throws Exception {
     Path data = dir.resolve("data");
-    int wsPort = freePort();
-    int appPort = freePort();
+    int wsPort = ChildServer.freePort();
+    int appPort = ChildServer.freePort();
     List<String> answered = new ArrayList<>();
     List<String> sending;
     String removed;
@@ -93,6 +91,7 @@ class ServerCrashIT {
         int available = c.result("getAvailableMessageCount", Map.of("connectionId", CONN)).intValue();
         List<String> queue = ids(c.result("takeFromQueue", take(CONN, "limit", 1000)));
         assertEquals(available, queue.size());
+        assertFalse(queue.isEmpty(), "the queue is empty after the restart");
         assertEquals(pendingBefore, queue.get(0), "the pending message survived");
         assertEquals(answered, queue.subList(1, 1 + answered.size()), "every answered message, in order");
         assertTrue(queue.size() <= 2 + answered.size(), "at most the unanswered last request is extra");
@@ -109,19 +108,12 @@ class ServerCrashIT {
   }
 
   private static Process startServer(Path data, int wsPort, int appPort, Path log) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.github.mpr4j.server.Main");
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("MPR_") || k.startsWith("REDIS_") || k.equals("MONGODB_URI"));
-    env.put("WS_PORT", String.valueOf(wsPort));
-    env.put("APP_PORT", String.valueOf(appPort));
-    env.put("MPR_BIND_ADDRESS", "127.0.0.1");
-    env.put("MPR_STORE", "embedded");
-    env.put("MPR_DATA_DIR", data.toString());
-    env.put("MPR_VISIBILITY_TIMEOUT_MS", "600000");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    return pb.start();
+    return ChildServer.start(Map.of(
+        "WS_PORT", String.valueOf(wsPort),
+        "APP_PORT", String.valueOf(appPort),
+        "MPR_STORE", "embedded",
+        "MPR_DATA_DIR", data.toString(),
+        "MPR_VISIBILITY_TIMEOUT_MS", "600000"), log);
   }
 
   private static void awaitReady(Process p, int appPort, Path log) throws Exception {
@@ -142,11 +134,5 @@ class ServerCrashIT {
       Thread.sleep(100);
     }
     fail("the server was not ready within 30 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
