@@ -57,7 +57,8 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
   /** Requests of this socket dispatched and not yet answered. */
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  private Channel channel;
+  /** Set on the event loop at the handshake, read by the worker threads that write answers. */
+  private volatile Channel channel;
   private MessagePickupRepository repository;
   private RpcDispatcher dispatcher;
 
@@ -80,7 +81,14 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
   private void open(Channel ch) {
     channel = ch;
     Set<AuthToken.Right> rights = ch.attr(UpgradeAuthHandler.RIGHTS).get();
-    repository = repositories.get();
+    try {
+      repository = repositories.get();
+    } catch (RuntimeException e) {
+      log.warn("could not open a repository for {}: {}", ch, e.toString());
+      ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server unavailable"))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     repository.addMessagesReceivedListener(new MessagesReceivedListener() {
       @Override
       public void messagesReceived(String connectionId, List<QueuedMessage> messages) {
