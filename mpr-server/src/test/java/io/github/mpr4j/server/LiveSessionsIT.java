@@ -91,6 +91,20 @@ class LiveSessionsIT {
   }
 
   @Test
+  void removing_the_session_releases_its_sending_messages_to_pending() {
+    try (WsTestClient holder = WsTestClient.connect(server.wsPort());
+         WsTestClient sender = WsTestClient.connect(server.wsPort())) {
+      addLiveSession(holder, conn, "s1");
+      String id = addMessage(sender, conn, "did:key:a", "m");
+      holder.nextNotification();
+      assertEquals(0, count(sender, conn));
+      assertTrue(holder.result("removeLiveSession", Map.of("connectionId", conn, "sessionId", "s1")).booleanValue());
+      assertEquals(1, count(sender, conn));
+      assertEquals(List.of(id), ids(sender.result("takeFromQueue", take(conn))));
+    }
+  }
+
+  @Test
   void a_newer_session_takes_over_and_the_old_holder_stops_receiving() {
     try (WsTestClient old = WsTestClient.connect(server.wsPort());
          WsTestClient successor = WsTestClient.connect(server.wsPort());
