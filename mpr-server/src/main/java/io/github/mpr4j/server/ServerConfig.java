@@ -1,0 +1,352 @@
+package io.github.mpr4j.server;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The settings of an {@link MprServer}, read from environment variables by {@link #fromEnvironment(Map)}.
+ *
+ * <p>Names and defaults of the TypeScript server are kept ({@code APP_PORT} 3500, {@code WS_PORT} 3100);
+ * new settings start with {@code MPR_}. A blank variable counts as unset.
+ *
+ * @param appPort HTTP port for health, readiness and metrics ({@code APP_PORT}; 0 picks a free port)
+ * @param wsPort WebSocket JSON-RPC port ({@code WS_PORT}; 0 picks a free port)
+ * @param bindAddress the address both ports listen on ({@code MPR_BIND_ADDRESS})
+ * @param store which store keeps the messages ({@code MPR_STORE})
+ * @param dataDir the embedded store's directory ({@code MPR_DATA_DIR})
+ * @param embeddedFsync whether the embedded store forces each commit to the device ({@code MPR_EMBEDDED_FSYNC})
+ * @param authTokens the accepted tokens; empty accepts every client ({@code MPR_AUTH_TOKENS})
+ * @param maxFrameBytes the largest WebSocket message, in bytes ({@code MPR_MAX_FRAME_BYTES})
+ * @param maxPayloadBytes the largest addMessage payload, in UTF-8 bytes ({@code MPR_MAX_PAYLOAD_BYTES})
+ * @param maxInFlight requests of one socket that may wait for their answers ({@code MPR_MAX_IN_FLIGHT})
+ * @param maxBatchRequests the most requests in one batch ({@code MPR_MAX_BATCH_REQUESTS})
+ * @param maxTake the most messages one takeFromQueue returns ({@code MPR_MAX_TAKE})
+ * @param visibilityTimeout how long a handed-out message waits for removal ({@code MPR_VISIBILITY_TIMEOUT_MS})
+ * @param workerThreads threads that run store operations ({@code MPR_WORKER_THREADS})
+ * @param shutdownGrace how long shutdown waits for requests in flight ({@code MPR_SHUTDOWN_GRACE_MS})
+ */
+public record ServerConfig(
+    int appPort,
+    int wsPort,
+    String bindAddress,
+    Store store,
+    Path dataDir,
+    boolean embeddedFsync,
+    List<AuthToken> authTokens,
+    int maxFrameBytes,
+    int maxPayloadBytes,
+    int maxInFlight,
+    int maxBatchRequests,
+    int maxTake,
+    Duration visibilityTimeout,
+    int workerThreads,
+    Duration shutdownGrace) {
+
+  /** The stores this build supports. */
+  public enum Store {
+    /** Durable, on local disk (the default). */
+    EMBEDDED,
+    /** In heap memory, lost when the process ends. */
+    MEMORY
+  }
+
+  public static final String APP_PORT = "APP_PORT";
+  public static final String WS_PORT = "WS_PORT";
+  public static final String MPR_BIND_ADDRESS = "MPR_BIND_ADDRESS";
+  public static final String MPR_STORE = "MPR_STORE";
+  public static final String MPR_DATA_DIR = "MPR_DATA_DIR";
+  public static final String MPR_EMBEDDED_FSYNC = "MPR_EMBEDDED_FSYNC";
+  public static final String MPR_AUTH_TOKENS = "MPR_AUTH_TOKENS";
+  public static final String MPR_MAX_FRAME_BYTES = "MPR_MAX_FRAME_BYTES";
+  public static final String MPR_MAX_PAYLOAD_BYTES = "MPR_MAX_PAYLOAD_BYTES";
+  public static final String MPR_MAX_IN_FLIGHT = "MPR_MAX_IN_FLIGHT";
+  public static final String MPR_MAX_BATCH_REQUESTS = "MPR_MAX_BATCH_REQUESTS";
+  public static final String MPR_MAX_TAKE = "MPR_MAX_TAKE";
+  public static final String MPR_VISIBILITY_TIMEOUT_MS = "MPR_VISIBILITY_TIMEOUT_MS";
+  public static final String MPR_WORKER_THREADS = "MPR_WORKER_THREADS";
+  public static final String MPR_SHUTDOWN_GRACE_MS = "MPR_SHUTDOWN_GRACE_MS";
+
+  /** Settings of stores that later versions support; this build refuses to start when one is set. */
+  static final List<String> UNSUPPORTED_STORE_VARIABLES = List.of("REDIS_URL", "REDIS_NODES", "MONGODB_URI");
+
+  public ServerConfig {
+    checkPort(APP_PORT, appPort);
+    checkPort(WS_PORT, wsPort);
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(dataDir, "dataDir");
+    authTokens = List.copyOf(authTokens);
+    checkMin(MPR_MAX_FRAME_BYTES, maxFrameBytes, 1);
+    checkMin(MPR_MAX_PAYLOAD_BYTES, maxPayloadBytes, 1);
+    checkMin(MPR_MAX_IN_FLIGHT, maxInFlight, 1);
+    checkMin(MPR_MAX_BATCH_REQUESTS, maxBatchRequests, 1);
+    checkMin(MPR_MAX_TAKE, maxTake, 1);
+    checkMin(MPR_WORKER_THREADS, workerThreads, 1);
+    Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
+    if (visibilityTimeout.toMillis() < 1) {
+      throw new ConfigurationException(MPR_VISIBILITY_TIMEOUT_MS, "must be at least 1 ms, not " + visibilityTimeout);
+    }
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    if (shutdownGrace.isNegative()) {
+      throw new ConfigurationException(MPR_SHUTDOWN_GRACE_MS, "must not be negative");
+    }
+    if (maxPayloadBytes > maxFrameBytes) {
+      throw new ConfigurationException(MPR_MAX_PAYLOAD_BYTES,
+          "must not exceed " + MPR_MAX_FRAME_BYTES + " (" + maxFrameBytes + "), not " + maxPayloadBytes);
+    }
+    Set<String> secrets = new HashSet<>();
+    for (AuthToken t : authTokens) {
+      if (!secrets.add(t.secret())) {
+        throw new ConfigurationException(MPR_AUTH_TOKENS, "a token is listed twice");
+      }
+    }
+  }
+
+  /** The defaults: what {@link #fromEnvironment(Map)} returns for an empty environment. */
+  public static ServerConfig defaults() {
+    return fromEnvironment(Map.of());
+  }
+
+  /**
+   * Reads the settings from environment variables (normally {@code System.getenv()}).
+   *
+   * @throws ConfigurationException naming the first variable that is malformed or unsupported
+   */
+  public static ServerConfig fromEnvironment(Map<String, String> env) {
+    Env e = new Env(env);
+    for (String name : UNSUPPORTED_STORE_VARIABLES) {
+      if (e.get(name) != null) {
+        throw new ConfigurationException(name, "this build supports the embedded and memory stores only"
+            + " (Redis and MongoDB arrive in later versions); unset " + name + " and choose " + MPR_STORE
+            + "=embedded or memory");
+      }
+    }
+    return new ServerConfig(
+        e.port(APP_PORT, 3500),
+        e.port(WS_PORT, 3100),
+        e.bindAddress(MPR_BIND_ADDRESS, "0.0.0.0"),
+        e.store(MPR_STORE),
+        e.path(MPR_DATA_DIR, "./data"),
+        e.bool(MPR_EMBEDDED_FSYNC, false),
+        e.tokens(MPR_AUTH_TOKENS),
+        e.integer(MPR_MAX_FRAME_BYTES, 2 * 1024 * 1024, 1),
+        e.integer(MPR_MAX_PAYLOAD_BYTES, 1024 * 1024, 1),
+        e.integer(MPR_MAX_IN_FLIGHT, 256, 1),
+        e.integer(MPR_MAX_BATCH_REQUESTS, 100, 1),
+        e.integer(MPR_MAX_TAKE, 1000, 1),
+        Duration.ofMillis(e.integer(MPR_VISIBILITY_TIMEOUT_MS, 60_000, 1)),
+        e.integer(MPR_WORKER_THREADS, 16, 1),
+        Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)));
+  }
+
+  /** Whether clients must present a token. */
+  public boolean authenticationEnabled() {
+    return !authTokens.isEmpty();
+  }
+
+  /** This configuration with other ports (0 picks free ones), for tests and embedding. */
+  public ServerConfig withPorts(int wsPort, int appPort) {
+    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, authTokens, maxFrameBytes,
+        maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace);
+  }
+
+  /** The effective configuration as one block of {@code NAME=value} lines, tokens masked. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    line(sb, WS_PORT, wsPort);
+    line(sb, APP_PORT, appPort);
+    line(sb, MPR_BIND_ADDRESS, bindAddress);
+    line(sb, MPR_STORE, store.name().toLowerCase(Locale.ROOT));
+    line(sb, MPR_DATA_DIR, store == Store.EMBEDDED ? dataDir.toAbsolutePath() : dataDir + " (unused)");
+    line(sb, MPR_EMBEDDED_FSYNC, embeddedFsync);
+    line(sb, MPR_AUTH_TOKENS, authTokens.isEmpty() ? "(none: every client is accepted)" : authTokens);
+    line(sb, MPR_MAX_FRAME_BYTES, maxFrameBytes);
+    line(sb, MPR_MAX_PAYLOAD_BYTES, maxPayloadBytes);
+    line(sb, MPR_MAX_IN_FLIGHT, maxInFlight);
+    line(sb, MPR_MAX_BATCH_REQUESTS, maxBatchRequests);
+    line(sb, MPR_MAX_TAKE, maxTake);
+    line(sb, MPR_VISIBILITY_TIMEOUT_MS, visibilityTimeout.toMillis());
+    line(sb, MPR_WORKER_THREADS, workerThreads);
+    line(sb, MPR_SHUTDOWN_GRACE_MS, shutdownGrace.toMillis());
+    return sb.toString();
+  }
+
+  /** Like {@link #describe()}: the secrets of the tokens never appear. */
+  @Override
+  public String toString() {
+    return "ServerConfig{" + describe().strip().replace("\n  ", ", ") + "}";
+  }
+
+  private static void line(StringBuilder sb, String name, Object value) {
+    sb.append("\n  ").append(name).append('=').append(value);
+  }
+
+  private static void checkPort(String name, int port) {
+    if (port < 0 || port > 65535) {
+      throw new ConfigurationException(name, "must be a port number from 0 to 65535, not " + port);
+    }
+  }
+
+  private static void checkMin(String name, int value, int min) {
+    if (value < min) {
+      throw new ConfigurationException(name, "must be at least " + min + ", not " + value);
+    }
+  }
+
+  /** Typed reads of environment variables; every failure names the variable. */
+  private static final class Env {
+    private final Map<String, String> env;
+
+    Env(Map<String, String> env) {
+      this.env = Objects.requireNonNull(env, "env");
+    }
+
+    String get(String name) {
+      String v = env.get(name);
+      return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    int integer(String name, int defaultValue, int min) {
+      String v = get(name);
+      if (v == null) {
+        return defaultValue;
+      }
+      int n;
+      try {
+        n = Integer.parseInt(v);
+      } catch (NumberFormatException ex) {
+        throw new ConfigurationException(name, "must be an integer, not '" + v + "'");
+      }
+      checkMin(name, n, min);
+      return n;
+    }
+
+    int port(String name, int defaultValue) {
+      String v = get(name);
+      if (v == null) {
+        return defaultValue;
+      }
+      try {
+        int n = Integer.parseInt(v);
+        checkPort(name, n);
+        return n;
+      } catch (NumberFormatException ex) {
+        throw new ConfigurationException(name, "must be a port number from 0 to 65535, not '" + v + "'");
+      }
+    }
+
+    boolean bool(String name, boolean defaultValue) {
+      String v = get(name);
+      if (v == null) {
+        return defaultValue;
+      }
+      switch (v.toLowerCase(Locale.ROOT)) {
+        case "true":
+          return true;
+        case "false":
+          return false;
+        default:
+          throw new ConfigurationException(name, "must be true or false, not '" + v + "'");
+      }
+    }
+
+    String bindAddress(String name, String defaultValue) {
+      String v = get(name);
+      if (v == null) {
+        return defaultValue;
+      }
+      try {
+        InetAddress.getByName(v);
+      } catch (UnknownHostException | SecurityException ex) {
+        throw new ConfigurationException(name, "must be an IP address or a resolvable host name, not '" + v + "'");
+      }
+      return v;
+    }
+
+    Store store(String name) {
+      String v = get(name);
+      if (v == null) {
+        return Store.EMBEDDED;
+      }
+      switch (v.toLowerCase(Locale.ROOT)) {
+        case "embedded":
+          return Store.EMBEDDED;
+        case "memory":
+          return Store.MEMORY;
+        default:
+          throw new ConfigurationException(name, "must be embedded or memory, not '" + v
+              + "' (this build supports the embedded and memory stores only; Redis and MongoDB arrive in later"
+              + " versions)");
+      }
+    }
+
+    Path path(String name, String defaultValue) {
+      String v = get(name);
+      try {
+        return Path.of(v == null ? defaultValue : v);
+      } catch (InvalidPathException ex) {
+        throw new ConfigurationException(name, "is not a valid path: " + ex.getMessage());
+      }
+    }
+
+    List<AuthToken> tokens(String name) {
+      String v = get(name);
+      if (v == null) {
+        return List.of();
+      }
+      List<AuthToken> tokens = new ArrayList<>();
+      int position = 0;
+      for (String entry : v.split(",", -1)) {
+        position++;
+        String e = entry.strip();
+        if (e.isEmpty()) {
+          continue;
+        }
+        int colon = e.lastIndexOf(':');
+        if (colon < 0) {
+          tokens.add(AuthToken.allRights(e));
+          continue;
+        }
+        String secret = e.substring(0, colon);
+        if (secret.isEmpty()) {
+          throw new ConfigurationException(name, "entry " + position + " has an empty token before ':'");
+        }
+        tokens.add(new AuthToken(secret, rights(name, position, e.substring(colon + 1))));
+      }
+      if (tokens.isEmpty()) {
+        throw new ConfigurationException(name, "lists no token (leave it unset to accept every client)");
+      }
+      return tokens;
+    }
+
+    private static Set<AuthToken.Right> rights(String name, int position, String spec) {
+      Set<AuthToken.Right> rights = EnumSet.noneOf(AuthToken.Right.class);
+      for (String r : spec.split("\\+", -1)) {
+        switch (r.strip().toLowerCase(Locale.ROOT)) {
+          case "send":
+            rights.add(AuthToken.Right.SEND);
+            break;
+          case "pickup":
+            rights.add(AuthToken.Right.PICKUP);
+            break;
+          default:
+            // never echo the entry: it holds a secret
+            throw new ConfigurationException(name, "entry " + position
+                + " has an unknown right (rights are send and pickup, joined with '+', as in secret:send+pickup)");
+        }
+      }
+      return rights;
+    }
+  }
+}

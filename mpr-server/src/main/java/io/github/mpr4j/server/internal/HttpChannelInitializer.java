@@ -1,0 +1,26 @@
+package io.github.mpr4j.server.internal;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/** The pipeline of an APP_PORT connection: HTTP codec, aggregator, and the shared route dispatcher. */
+final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** The largest request body the operations endpoints accept. */
+  static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+  private final HttpDispatcher dispatcher;
+
+  HttpChannelInitializer(HttpDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ch.pipeline()
+        .addLast("http", new HttpServerCodec())
+        .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+        .addLast("routes", dispatcher);
+  }
+}

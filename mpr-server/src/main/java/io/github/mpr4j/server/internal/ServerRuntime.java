@@ -1,0 +1,180 @@
+package io.github.mpr4j.server.internal;
+
+import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.store.EmbeddedStoreSettings;
+import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.server.ServerConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server behind {@link io.github.mpr4j.server.MprServer}: the pickup queue, the event loops,
+ * the two listening sockets, and the shutdown sequence. Internal: use MprServer.
+ */
+public final class ServerRuntime {
+  private static final Logger log = LoggerFactory.getLogger(ServerRuntime.class);
+  /** Default store cache of the embedded store, in MiB. */
+  private static final int EMBEDDED_CACHE_MB = 32;
+  /** Pending store operations before new ones are refused with -32002. */
+  private static final int MAX_QUEUED_OPERATIONS = 10_000;
+
+  private final ServerConfig config;
+  private final Metrics metrics = new Metrics();
+  private final WsConnections connections = new WsConnections();
+  private volatile PickupQueue queue;
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private Channel wsChannel;
+  private Channel appChannel;
+  private boolean started;
+  private boolean closed;
+
+  public ServerRuntime(ServerConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Opens the store and the queue and binds both ports.
+   *
+   * @throws IllegalStateException when the store cannot be opened or a port cannot be bound (everything
+   *     opened so far is closed again)
+   */
+  public synchronized void start() {
+    if (closed || started) {
+      throw new IllegalStateException(closed ? "the server is closed" : "the server is already started");
+    }
+    started = true;
+    log.info("MPR server starting with:{}", config.describe());
+    if (!config.authenticationEnabled()) {
+      log.warn("MPR_AUTH_TOKENS is not set: every WebSocket client is accepted without a token");
+    }
+    try {
+      queue = PickupQueue.builder()
+          .store(openStore())
+          .settings(new PickupQueue.Settings(config.visibilityTimeout(), config.maxTake(), config.workerThreads(),
+              MAX_QUEUED_OPERATIONS))
+          .build();
+      bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mpr-accept"), NioIoHandler.newFactory());
+      workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("mpr-io"), NioIoHandler.newFactory());
+      PickupQueue q = queue;
+      wsChannel = bind("WS_PORT", config.wsPort(), new WsChannelInitializer(new TokenVerifier(config.authTokens()),
+          q::openRepository, RpcLimits.of(config), connections, metrics));
+      appChannel = bind("APP_PORT", config.appPort(),
+          new HttpChannelInitializer(OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics)));
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    log.info("MPR server ready: JSON-RPC WebSocket on ws://{}:{}/, HTTP on http://{}:{}/ (health, ready, metrics),"
+        + " store {}", config.bindAddress(), wsPort(), config.bindAddress(), appPort(), config.store());
+  }
+
+  private QueueStore openStore() {
+    try {
+      return config.store() == ServerConfig.Store.MEMORY
+          ? QueueStores.inMemory()
+          : QueueStores.embedded(new EmbeddedStoreSettings(config.dataDir(), EMBEDDED_CACHE_MB, config.embeddedFsync()));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("could not open the " + config.store().name().toLowerCase(java.util.Locale.ROOT)
+          + " store" + (config.store() == ServerConfig.Store.EMBEDDED ? " in MPR_DATA_DIR " + config.dataDir() : "")
+          + ": " + e, e);
+    }
+  }
+
+  private Channel bind(String variable, int port, ChannelInitializer<SocketChannel> initializer) {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(bossGroup, workerGroup)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(initializer);
+    try {
+      return b.bind(config.bindAddress(), port).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not listen on " + variable + " " + port + " at " + config.bindAddress()
+          + ": " + e, e);
+    }
+  }
+
+  /** The bound WebSocket port. */
+  public int wsPort() {
+    return port(wsChannel);
+  }
+
+  /** The bound HTTP port. */
+  public int appPort() {
+    return port(appChannel);
+  }
+
+  private static int port(Channel c) {
+    if (c == null) {
+      throw new IllegalStateException("the server is not started");
+    }
+    return ((InetSocketAddress) c.localAddress()).getPort();
+  }
+
+  /**
+   * Stops accepting connections, lets the answers of requests in flight be written (within the shutdown
+   * grace), closes every socket with 1001, then closes the queue and the event loops. Idempotent.
+   */
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    log.info("MPR server shutting down ({} sockets, {} frames in flight)", metrics.connections(),
+        connections.inFlight());
+    closeListener(wsChannel);
+    closeListener(appChannel);
+    connections.startDraining();
+    while (connections.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (connections.inFlight() > 0) {
+      log.warn("{} frames were still unanswered after MPR_SHUTDOWN_GRACE_MS", connections.inFlight());
+    }
+    connections.closeAll(2_000);
+    PickupQueue q = queue;
+    if (q != null) {
+      q.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1))));
+    }
+    shutdown(workerGroup);
+    shutdown(bossGroup);
+    log.info("MPR server stopped");
+  }
+
+  private static void closeListener(Channel c) {
+    if (c != null) {
+      c.close().awaitUninterruptibly(2_000);
+    }
+  }
+
+  private static void shutdown(EventLoopGroup group) {
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+    }
+  }
+}

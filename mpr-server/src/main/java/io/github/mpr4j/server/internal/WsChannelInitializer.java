@@ -1,0 +1,63 @@
+package io.github.mpr4j.server.internal;
+
+import io.github.mpr4j.protocol.MessagePickupRepository;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import java.util.function.Supplier;
+
+/**
+ * The pipeline of a WebSocket connection: HTTP codec, a small aggregator for the upgrade request, the
+ * path and token check, the WebSocket protocol handler (frames over the limit close the socket with
+ * 1009), an aggregator of fragmented messages under the same limit, and the JSON-RPC handler.
+ */
+final class WsChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** The largest upgrade request (headers and body); upgrades have no body. */
+  static final int MAX_UPGRADE_REQUEST_BYTES = 8192;
+
+  private final TokenVerifier verifier;
+  private final Supplier<MessagePickupRepository> repositories;
+  private final RpcLimits limits;
+  private final WsConnections connections;
+  private final Metrics metrics;
+
+  WsChannelInitializer(TokenVerifier verifier, Supplier<MessagePickupRepository> repositories, RpcLimits limits,
+      WsConnections connections, Metrics metrics) {
+    this.verifier = verifier;
+    this.repositories = repositories;
+    this.limits = limits;
+    this.connections = connections;
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath("/")
+        .checkStartsWith(true)
+        .handleCloseFrames(true)
+        .handshakeTimeoutMillis(10_000)
+        .decoderConfig(WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(limits.maxFrameBytes())
+            .allowExtensions(false)
+            .closeOnProtocolViolation(true)
+            .withUTF8Validator(true)
+            .build())
+        .build();
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("flush", new FlushConsolidationHandler(256, true));
+    p.addLast("http", new HttpServerCodec());
+    p.addLast("upgrade-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+    p.addLast("auth", new UpgradeAuthHandler(verifier));
+    p.addLast("websocket", new WebSocketServerProtocolHandler(ws));
+    p.addLast("fragments", new WebSocketFrameAggregator(limits.maxFrameBytes()));
+    p.addLast("json-rpc", new JsonRpcHandler(repositories, limits, connections, metrics));
+  }
+}

@@ -1,0 +1,160 @@
+package io.github.mpr4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ServerConfigTest {
+
+  private static ServerConfig read(String... keyValues) {
+    Map<String, String> env = new HashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      env.put(keyValues[i], keyValues[i + 1]);
+    }
+    return ServerConfig.fromEnvironment(env);
+  }
+
+  private static ConfigurationException refused(String... keyValues) {
+    return assertThrows(ConfigurationException.class, () -> read(keyValues));
+  }
+
+  @Test
+  void an_empty_environment_gives_the_defaults() {
+    ServerConfig c = ServerConfig.defaults();
+    assertEquals(3500, c.appPort());
+    assertEquals(3100, c.wsPort());
+    assertEquals("0.0.0.0", c.bindAddress());
+    assertEquals(ServerConfig.Store.EMBEDDED, c.store());
+    assertEquals(Path.of("./data"), c.dataDir());
+    assertFalse(c.embeddedFsync());
+    assertEquals(List.of(), c.authTokens());
+    assertFalse(c.authenticationEnabled());
+    assertEquals(2 * 1024 * 1024, c.maxFrameBytes());
+    assertEquals(1024 * 1024, c.maxPayloadBytes());
+    assertEquals(256, c.maxInFlight());
+    assertEquals(100, c.maxBatchRequests());
+    assertEquals(1000, c.maxTake());
+    assertEquals(Duration.ofSeconds(60), c.visibilityTimeout());
+    assertEquals(16, c.workerThreads());
+    assertEquals(Duration.ofSeconds(10), c.shutdownGrace());
+  }
+
+  @Test
+  void every_variable_is_read() {
+    ServerConfig c = read("APP_PORT", "8080", "WS_PORT", "0", "MPR_BIND_ADDRESS", "127.0.0.1", "MPR_STORE", "Memory",
+        "MPR_DATA_DIR", "/var/lib/mpr", "MPR_EMBEDDED_FSYNC", "TRUE", "MPR_AUTH_TOKENS", "a", "MPR_MAX_FRAME_BYTES",
+        "5000", "MPR_MAX_PAYLOAD_BYTES", "4000", "MPR_MAX_IN_FLIGHT", "3", "MPR_MAX_BATCH_REQUESTS", "4",
+        "MPR_MAX_TAKE", "5", "MPR_VISIBILITY_TIMEOUT_MS", "250", "MPR_WORKER_THREADS", "2",
+        "MPR_SHUTDOWN_GRACE_MS", "0");
+    assertEquals(8080, c.appPort());
+    assertEquals(0, c.wsPort());
+    assertEquals("127.0.0.1", c.bindAddress());
+    assertEquals(ServerConfig.Store.MEMORY, c.store());
+    assertEquals(Path.of("/var/lib/mpr"), c.dataDir());
+    assertTrue(c.embeddedFsync());
+    assertTrue(c.authenticationEnabled());
+    assertEquals(5000, c.maxFrameBytes());
+    assertEquals(4000, c.maxPayloadBytes());
+    assertEquals(3, c.maxInFlight());
+    assertEquals(4, c.maxBatchRequests());
+    assertEquals(5, c.maxTake());
+    assertEquals(Duration.ofMillis(250), c.visibilityTimeout());
+    assertEquals(2, c.workerThreads());
+    assertEquals(Duration.ZERO, c.shutdownGrace());
+  }
+
+  @Test
+  void a_blank_variable_counts_as_unset() {
+    assertEquals(3100, read("WS_PORT", "  ").wsPort());
+    assertEquals(List.of(), read("MPR_AUTH_TOKENS", "").authTokens());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "APP_PORT|http", "APP_PORT|65536", "APP_PORT|-1",
+      "WS_PORT|31.5", "WS_PORT|70000",
+      "MPR_BIND_ADDRESS|no such host.invalid",
+      "MPR_STORE|redis", "MPR_STORE|mongo",
+      "MPR_EMBEDDED_FSYNC|yes",
+      "MPR_MAX_FRAME_BYTES|0", "MPR_MAX_FRAME_BYTES|2MiB",
+      "MPR_MAX_PAYLOAD_BYTES|0", "MPR_MAX_PAYLOAD_BYTES|99999999",
+      "MPR_MAX_IN_FLIGHT|0", "MPR_MAX_IN_FLIGHT|many",
+      "MPR_MAX_BATCH_REQUESTS|0", "MPR_MAX_BATCH_REQUESTS|-3",
+      "MPR_MAX_TAKE|0", "MPR_MAX_TAKE|1e3",
+      "MPR_VISIBILITY_TIMEOUT_MS|0", "MPR_VISIBILITY_TIMEOUT_MS|60s",
+      "MPR_WORKER_THREADS|0", "MPR_WORKER_THREADS|sixteen",
+      "MPR_SHUTDOWN_GRACE_MS|-1", "MPR_SHUTDOWN_GRACE_MS|10s",
+      "MPR_AUTH_TOKENS|secret:admin", "MPR_AUTH_TOKENS|:send", "MPR_AUTH_TOKENS|a,a", "MPR_AUTH_TOKENS|' , '",
+      "MPR_AUTH_TOKENS|secret:send+"})
+  void a_bad_value_is_refused_with_a_message_naming_the_variable(String variable, String value) {
+    ConfigurationException e = refused(variable, value);
+    assertEquals(variable, e.variable());
+    assertTrue(e.getMessage().startsWith(variable + ": "), e.getMessage());
+  }
+
+  @Test
+  void a_bad_token_entry_is_reported_without_its_secret() {
+    ConfigurationException e = refused("MPR_AUTH_TOKENS", "hunter2:root");
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"REDIS_URL", "REDIS_NODES", "MONGODB_URI"})
+  void redis_and_mongodb_settings_are_refused_as_unsupported_by_this_build(String variable) {
+    ConfigurationException e = refused(variable, "redis://localhost:6379");
+    assertEquals(variable, e.variable());
+    assertTrue(e.getMessage().contains("embedded and memory stores only"), e.getMessage());
+  }
+
+  @Test
+  void tokens_carry_all_rights_or_the_listed_ones() {
+    List<AuthToken> tokens = read("MPR_AUTH_TOKENS", "all, s:send, p:pickup, both:pickup+send").authTokens();
+    assertEquals(4, tokens.size());
+    assertEquals(Set.of(AuthToken.Right.SEND, AuthToken.Right.PICKUP), tokens.get(0).rights());
+    assertEquals("s", tokens.get(1).secret());
+    assertEquals(Set.of(AuthToken.Right.SEND), tokens.get(1).rights());
+    assertEquals(Set.of(AuthToken.Right.PICKUP), tokens.get(2).rights());
+    assertEquals(Set.of(AuthToken.Right.SEND, AuthToken.Right.PICKUP), tokens.get(3).rights());
+  }
+
+  @Test
+  void the_description_masks_the_tokens_and_names_every_variable() {
+    ServerConfig c = read("MPR_AUTH_TOKENS", "topsecret:send,other");
+    String text = c.describe() + c;
+    assertFalse(text.contains("topsecret"), text);
+    assertFalse(text.contains("other"), text);
+    for (String v : List.of("APP_PORT", "WS_PORT", "MPR_BIND_ADDRESS", "MPR_STORE", "MPR_DATA_DIR",
+        "MPR_EMBEDDED_FSYNC", "MPR_AUTH_TOKENS", "MPR_MAX_FRAME_BYTES", "MPR_MAX_PAYLOAD_BYTES", "MPR_MAX_IN_FLIGHT",
+        "MPR_MAX_BATCH_REQUESTS", "MPR_MAX_TAKE", "MPR_VISIBILITY_TIMEOUT_MS", "MPR_WORKER_THREADS",
+        "MPR_SHUTDOWN_GRACE_MS")) {
+      assertTrue(c.describe().contains("\n  " + v + "="), v);
+    }
+    assertTrue(c.describe().contains("****:send"), c.describe());
+  }
+
+  @Test
+  void withPorts_changes_only_the_ports() {
+    ServerConfig c = read("MPR_STORE", "memory").withPorts(0, 1);
+    assertEquals(0, c.wsPort());
+    assertEquals(1, c.appPort());
+    assertEquals(ServerConfig.Store.MEMORY, c.store());
+  }
+}
