@@ -68,6 +68,26 @@ public final class JsonRpcCodec {
     }
   }
 
+  /**
+   * Parses a text frame from its UTF-8 bytes, checking the encoding on the way (malformed UTF-8 is a
+   * parse error, like malformed JSON).
+   *
+   * @throws MprRpcException with {@link RpcErrors#PARSE_ERROR} when the bytes are not one JSON value in UTF-8
+   */
+  public static JsonNode parseFrame(byte[] utf8, int offset, int length) {
+    try {
+      JsonNode node = MAPPER.readTree(MAPPER.getFactory().createParser(utf8, offset, length));
+      if (node == null || node.isMissingNode()) {
+        throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: empty frame", null);
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: " + e.getOriginalMessage(), null);
+    } catch (IOException e) {
+      throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: " + e.getMessage(), null);
+    }
+  }
+
   /** Decodes one request object (a frame, or one element of a batch). */
   public static DecodedRequest decodeRequest(JsonNode node) {
     if (!node.isObject()) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mpr4j.protocol.MprRpcException;
 import io.github.mpr4j.protocol.RpcErrors;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class RequestDecodingTest {
@@ -24,6 +25,18 @@ class RequestDecodingTest {
         assertThrows(MprRpcException.class, () -> JsonRpcCodec.parseFrame("{} {}")).code());
     assertEquals(RpcErrors.PARSE_ERROR,
         assertThrows(MprRpcException.class, () -> JsonRpcCodec.parseFrame("")).code());
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreAParseError() {
+    byte[] frame = "{\"jsonrpc\":\"2.0\",\"method\":\"p?ng\",\"id\":1}".getBytes(StandardCharsets.UTF_8);
+    frame[frame.length - 12] = (byte) 0xC3; // a lead byte followed by an ASCII byte
+    MprRpcException e = assertThrows(MprRpcException.class, () -> JsonRpcCodec.parseFrame(frame, 0, frame.length));
+    assertEquals(RpcErrors.PARSE_ERROR, e.code());
+    byte[] ok = "{\"a\":\"é\"}".getBytes(StandardCharsets.UTF_8);
+    assertEquals("é", JsonRpcCodec.parseFrame(ok, 0, ok.length).get("a").textValue());
+    assertEquals(RpcErrors.PARSE_ERROR,
+        assertThrows(MprRpcException.class, () -> JsonRpcCodec.parseFrame(ok, 0, 0)).code());
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.github.mpr4j.protocol.jsonrpc.JsonRpcCodec;
 import io.github.mpr4j.protocol.jsonrpc.RpcMethod;
 import io.github.mpr4j.protocol.jsonrpc.RpcRequest;
 import io.github.mpr4j.server.AuthToken;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +125,13 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
         return; // no handshake yet: cannot happen behind WebSocketServerProtocolHandler
       }
       if (msg instanceof TextWebSocketFrame text) {
-        onText(text.text());
+        ByteBuf content = text.content();
+        if (content.hasArray()) {
+          onText(content.array(), content.arrayOffset() + content.readerIndex(), content.readableBytes());
+        } else {
+          byte[] bytes = ByteBufUtil.getBytes(content);
+          onText(bytes, 0, bytes.length);
+        }
       } else if (msg instanceof BinaryWebSocketFrame) {
         metrics.request("invalid", RpcOutcomes.outcome(RpcErrors.PARSE_ERROR), 0);
         send(JsonRpcCodec.error(null, RpcErrors.PARSE_ERROR,
@@ -149,11 +157,21 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Handles one complete text message: a request or a batch. */
+  /** Handles one complete text message given as text. */
   void onText(String text) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    onText(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Handles one complete text message, a request or a batch, from its UTF-8 bytes. The JSON parser checks
+   * the encoding (Netty's separate UTF-8 pass is off), so malformed UTF-8 is answered -32700 like
+   * malformed JSON and the socket stays open.
+   */
+  void onText(byte[] utf8, int offset, int length) {
     JsonNode frame;
     try {
-      frame = JsonRpcCodec.parseFrame(text);
+      frame = JsonRpcCodec.parseFrame(utf8, offset, length);
     } catch (MprRpcException e) {
       metrics.request("invalid", RpcOutcomes.outcome(e.code()), 0);
       send(JsonRpcCodec.error(null, e));

@@ -48,7 +48,8 @@ final class WsChannelInitializer extends ChannelInitializer<SocketChannel> {
             .maxFramePayloadLength(limits.maxFrameBytes())
             .allowExtensions(false)
             .closeOnProtocolViolation(true)
-            .withUTF8Validator(true)
+            // the JSON parser checks UTF-8 itself and answers -32700 instead of closing with 1007
+            .withUTF8Validator(false)
             .build())
         .build();
     ChannelPipeline p = ch.pipeline();

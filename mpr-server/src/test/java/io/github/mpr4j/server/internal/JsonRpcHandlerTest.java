@@ -90,6 +90,18 @@ class JsonRpcHandlerTest {
   }
 
   @Test
+  void malformed_utf8_in_a_text_frame_is_a_parse_error_and_the_socket_stays_open() {
+    open();
+    byte[] bad = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, 'x', '"', '}'};
+    channel.writeInbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(bad)));
+    JsonNode answer = next();
+    assertEquals(-32700, answer.get("error").get("code").intValue());
+    assertTrue(answer.get("id").isNull());
+    assertTrue(channel.isActive());
+    assertEquals("pong", exchange("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":1}").get("result").textValue());
+  }
+
+  @Test
   void the_handshake_opens_the_repository_and_the_socket_close_closes_it() {
     open();
     assertEquals(1, metrics.connections());
