@@ -201,9 +201,12 @@ public final class LoadTool {
     long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
     CountDownLatch setup = new CountDownLatch(liveConnections + 1);
 
+    WsConnection[] holderRef = new WsConnection[1];
+    AtomicLong removals = new AtomicLong(1_000_000);
     WsConnection holder = WsConnection.open(group, uri, text -> {
       long now = System.nanoTime();
-      if (text.contains("\"messagesReceived\"")) {
+      if (text.contains("\"method\":\"messagesReceived\"")) {
+        removeDelivered(holderRef[0], removals.incrementAndGet(), text);
         int at = 0;
         while ((at = text.indexOf("\"bench_ts\":", at)) >= 0) {
           at += 11;
@@ -227,6 +230,7 @@ public final class LoadTool {
         setup.countDown();
       }
     });
+    holderRef[0] = holder;
     holder.send(Payloads.call(0, "rpc.on", "[\"messagesReceived\"]"));
     for (int i = 0; i < liveConnections; i++) {
       holder.send(Payloads.call(i + 1, "addLiveSession",
@@ -277,6 +281,21 @@ public final class LoadTool {
     return new Result("live@" + rate + "/s", received.get(), errors.get() + Math.max(0, lost), elapsed,
         cpuPerMessage(cpu0, cpu1, received.get()), Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
         lost > 0 ? lost + " messages sent were not delivered live within 5 s" : null);
+  }
+
+  /** Acknowledges delivered messages as a mediator does once the recipient has them: removeMessages. */
+  private static void removeDelivered(WsConnection holder, long requestId, String notification) {
+    int c = notification.indexOf("\"connectionId\":\"") + 16;
+    String connectionId = notification.substring(c, notification.indexOf('"', c));
+    StringBuilder ids = new StringBuilder();
+    int at = 0;
+    while ((at = notification.indexOf("{\"id\":\"", at)) >= 0) {
+      at += 7;
+      int end = notification.indexOf('"', at);
+      ids.append(ids.length() == 0 ? "\"" : ",\"").append(notification, at, end).append('"');
+    }
+    holder.send(Payloads.call(requestId, "removeMessages",
+        "{\"connectionId\":\"" + connectionId + "\",\"messageIds\":[" + ids + "]}"));
   }
 
   // ---------------------------------------------------------------- drain

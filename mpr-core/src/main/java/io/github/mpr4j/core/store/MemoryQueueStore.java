@@ -5,6 +5,8 @@ import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,12 +71,15 @@ final class MemoryQueueStore implements QueueStore {
       long sendingUntilMillis) {
     List<StoredMessage> claimed = new ArrayList<>();
     queues.computeIfPresent(connectionId, (k, q) -> {
-      for (Map.Entry<String, StoredMessage> e : q.messages.entrySet()) {
-        StoredMessage m = e.getValue();
-        if (messageIds.contains(m.id()) && m.isPendingAt(nowMillis)) {
+      for (String id : messageIds) {
+        StoredMessage m = q.messages.get(id);
+        if (m != null && m.isPendingAt(nowMillis)) {
           claimed.add(m);
-          e.setValue(m.withSendingUntil(sendingUntilMillis));
+          q.messages.put(id, m.withSendingUntil(sendingUntilMillis));
         }
+      }
+      if (claimed.size() > 1) {
+        claimed.sort(inQueueOrder(q));
       }
       return q;
     });
@@ -85,16 +90,35 @@ final class MemoryQueueStore implements QueueStore {
   public int release(String connectionId, Collection<String> messageIds) {
     int[] released = {0};
     queues.computeIfPresent(connectionId, (k, q) -> {
-      for (Map.Entry<String, StoredMessage> e : q.messages.entrySet()) {
-        StoredMessage m = e.getValue();
-        if (m.sendingUntilMillis() != 0 && (messageIds == null || messageIds.contains(m.id()))) {
-          e.setValue(m.withSendingUntil(0));
-          released[0]++;
+      if (messageIds == null) {
+        for (Map.Entry<String, StoredMessage> e : q.messages.entrySet()) {
+          if (e.getValue().sendingUntilMillis() != 0) {
+            e.setValue(e.getValue().withSendingUntil(0));
+            released[0]++;
+          }
+        }
+      } else {
+        for (String id : messageIds) {
+          StoredMessage m = q.messages.get(id);
+          if (m != null && m.sendingUntilMillis() != 0) {
+            q.messages.put(id, m.withSendingUntil(0));
+            released[0]++;
+          }
         }
       }
       return q;
     });
     return released[0];
+  }
+
+  /** Orders messages of one queue as they stand in it (a claim of several ids may name them in any order). */
+  private static Comparator<StoredMessage> inQueueOrder(Queue q) {
+    Map<String, Integer> position = new HashMap<>();
+    int i = 0;
+    for (String id : q.messages.keySet()) {
+      position.put(id, i++);
+    }
+    return Comparator.comparingInt(m -> position.get(m.id()));
   }
 
   @Override
