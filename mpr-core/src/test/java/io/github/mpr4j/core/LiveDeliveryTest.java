@@ -82,7 +82,7 @@ class LiveDeliveryTest {
   }
 
   @Test
-  void closingTheHolderEndsItsSessionsAndPushesResume() {
+  void closingTheHolderEndsItsSessionsAndPushesResume() throws Exception {
     MessagePickupRepository mediator = queue.openRepository();
     MessagePickupRepository sender = queue.openRepository();
     mediator.addLiveSession(new AddLiveSessionOptions("c1", "s1")).join();
@@ -90,7 +90,8 @@ class LiveDeliveryTest {
 
     mediator.close();
 
-    assertEquals(false, sender.getLiveSession(new GetLiveSessionOptions("c1")).join());
+    TestFixtures.eventually("the closed holder's session ends",
+        () -> !sender.getLiveSession(new GetLiveSessionOptions("c1")).join());
     sender.addMessage(message("c1", "x").withPushNotificationToken(PushNotificationToken.fcm("dev"))).join();
     assertEquals(1, push.requests.size());
   }

@@ -98,7 +98,8 @@ class MultiInstanceDeliveryTest {
       assertTrue(inboxA.received.isEmpty());
 
       onB.close();
-      assertEquals(false, onA.getLiveSession(new GetLiveSessionOptions("c1")).join());
+      TestFixtures.eventually("the closed holder's session ends",
+          () -> !onA.getLiveSession(new GetLiveSessionOptions("c1")).join());
     }
   }
 }

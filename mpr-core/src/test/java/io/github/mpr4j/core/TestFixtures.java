@@ -29,6 +29,20 @@ final class TestFixtures {
     return AddMessageOptions.of(connectionId, List.of("did:key:recipient"), jwe(ciphertext));
   }
 
+  /**
+   * Waits until the condition holds, polling for at most 5 s. Closing a holder ends its sessions on the
+   * queue's workers, after close() has returned (close may be called on an event loop and never blocks).
+   */
+  static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 5 s: " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+
   /** A clock that moves only when told to. */
   static final class MutableClock extends Clock {
     private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");

@@ -66,7 +66,10 @@ public interface MessagePickupRepository extends AutoCloseable {
    */
   Registration addMessagesReceivedListener(MessagesReceivedListener listener);
 
-  /** Ends the live sessions this repository holds and releases its resources. Idempotent. */
+  /**
+   * Ends the live sessions this repository holds and releases its resources. Idempotent, and never blocks:
+   * the end of the sessions may become visible to other repositories shortly after it returns.
+   */
   @Override
   void close();
 
