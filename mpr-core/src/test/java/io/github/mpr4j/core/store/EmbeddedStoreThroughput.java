@@ -30,8 +30,18 @@ public final class EmbeddedStoreThroughput {
     boolean fsync = args.length > 5 && Boolean.parseBoolean(args[5]);
     int cacheMb = args.length > 6 ? Integer.parseInt(args[6]) : 32;
 
-    EncryptedMessage payload = EncryptedMessage.ofJson(
-        "{\"ciphertext\":\"" + "x".repeat(payloadBytes - 17) + "\"}");
+    // 1,024 different payloads of random base64url, like real JWE ciphertexts: a repeated payload would make
+    // page compression look free
+    java.util.Random random = new java.util.Random(42);
+    EncryptedMessage[] payloads = new EncryptedMessage[1024];
+    for (int p = 0; p < payloads.length; p++) {
+      byte[] bytes = new byte[payloadBytes];
+      random.nextBytes(bytes);
+      String ciphertext = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)
+          .substring(0, payloadBytes - 17);
+      payloads[p] = EncryptedMessage.ofJson("{\"ciphertext\":\"" + ciphertext + "\"}");
+    }
+    EncryptedMessage payload = payloads[0];
     try (QueueStore store = QueueStores.embedded(new EmbeddedStoreSettings(dir, cacheMb, fsync))) {
       AtomicLong next = new AtomicLong();
       CountDownLatch start = new CountDownLatch(1);
@@ -41,12 +51,15 @@ public final class EmbeddedStoreThroughput {
           awaitQuietly(start);
           for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
             store.append(new StoredMessage("msg-" + i, "conn-" + (i % connections), List.of("did:example:r"),
-                System.currentTimeMillis(), payload, 0));
+                System.currentTimeMillis(), payloads[(int) (i % payloads.length)], 0));
           }
         });
         w.start();
         workers.add(w);
       }
+      long versionBefore = ((MvQueueStore) store).mvStore().getCurrentVersion();
+      long writtenBefore = bytesWritten();
+      long cpuBefore = processCpuNanos();
       long begin = System.nanoTime();
       start.countDown();
       for (Thread w : workers) {
@@ -55,10 +68,15 @@ public final class EmbeddedStoreThroughput {
       double seconds = (System.nanoTime() - begin) / 1e9;
       System.out.printf("%d appends of %d B from %d threads (fsync %s): %.2f s, %.0f appends/s%n",
           total, payload.byteSize(), threads, fsync, seconds, total / seconds);
+      System.out.printf("per append: %.0f us of process CPU, %.0f bytes written by the process%n",
+          (processCpuNanos() - cpuBefore) / 1e3 / total, (double) (bytesWritten() - writtenBefore) / total);
+      long commits = ((MvQueueStore) store).mvStore().getCurrentVersion() - versionBefore;
+      System.out.printf("%d commits (MVStore versions), %.1f appends a commit%n", commits, (double) total / commits);
       System.gc();
       Runtime rt = Runtime.getRuntime();
-      System.out.printf("heap in use after GC with %d messages queued: %d MiB; file %d MiB%n", total,
-          (rt.totalMemory() - rt.freeMemory()) >> 20, Files.size(dir.resolve(MvQueueStore.FILE_NAME)) >> 20);
+      long fileBytes = Files.size(dir.resolve(MvQueueStore.FILE_NAME));
+      System.out.printf("heap in use after GC with %d messages queued: %d MiB; file %d MiB (%d bytes a message)%n",
+          total, (rt.totalMemory() - rt.freeMemory()) >> 20, fileBytes >> 20, fileBytes / total);
 
       long drainBegin = System.nanoTime();
       int drained = 0;
@@ -68,6 +86,25 @@ public final class EmbeddedStoreThroughput {
       }
       System.out.printf("drained %d messages in %.2f s%n", drained, (System.nanoTime() - drainBegin) / 1e9);
     }
+  }
+
+  /** Bytes this process has passed to write calls so far (Linux {@code /proc/self/io}), or 0 elsewhere. */
+  private static long bytesWritten() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+        if (line.startsWith("wchar:")) {
+          return Long.parseLong(line.substring(6).trim());
+        }
+      }
+    } catch (Exception e) {
+      // not Linux: report 0
+    }
+    return 0;
+  }
+
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
