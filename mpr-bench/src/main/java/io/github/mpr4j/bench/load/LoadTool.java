@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoadTool {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The first error answer of the run, shown in the report. */
+  private final java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
 
   private final Map<String, String> opts;
   private final URI uri;
@@ -78,6 +80,9 @@ public final class LoadTool {
     LoadTool tool = new LoadTool(opts);
     Result r = tool.run(opts.getOrDefault("mode", "add"));
     System.out.println(r.report());
+    if (tool.firstError.get() != null) {
+      System.out.println("first error answer: " + tool.firstError.get());
+    }
   }
 
   /** What one run measured. */
@@ -141,6 +146,7 @@ public final class LoadTool {
       self[0] = WsConnection.open(group, uri, text -> {
         if (text.contains("\"error\"")) {
           errors.incrementAndGet();
+          firstError.compareAndSet(null, text);
         }
         answered.incrementAndGet();
         outstanding.decrementAndGet();
@@ -226,6 +232,7 @@ public final class LoadTool {
       } else {
         if (text.contains("\"error\"")) {
           errors.incrementAndGet();
+          firstError.compareAndSet(null, text);
         }
         setup.countDown();
       }
@@ -244,6 +251,7 @@ public final class LoadTool {
     WsConnection sender = WsConnection.open(group, uri, text -> {
       if (text.contains("\"error\"")) {
         errors.incrementAndGet();
+        firstError.compareAndSet(null, text);
       }
     });
     String body = payload.substring(1);
@@ -278,7 +286,7 @@ public final class LoadTool {
     sender.close();
     holder.close();
     long lost = sent.get() - received.get();
-    return new Result("live@" + rate + "/s", received.get(), errors.get() + Math.max(0, lost), elapsed,
+    return new Result("live@" + rate + "/s", received.get(), errors.get(), elapsed,
         cpuPerMessage(cpu0, cpu1, received.get()), Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
         lost > 0 ? lost + " messages sent were not delivered live within 5 s" : null);
   }
