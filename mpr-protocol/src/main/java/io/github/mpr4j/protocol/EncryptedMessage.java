@@ -40,6 +40,20 @@ public final class EncryptedMessage {
     return new EncryptedMessage(trimmed, utf8Length(trimmed));
   }
 
+  /**
+   * Wraps the UTF-8 bytes of the compact JSON text of an object, as a JSON library writes them; the byte
+   * size is their length. The caller vouches that they are one JSON object.
+   *
+   * @throws IllegalArgumentException if the bytes do not start with '{' and end with '}'
+   */
+  public static EncryptedMessage ofJsonUtf8(byte[] utf8) {
+    Objects.requireNonNull(utf8, "utf8");
+    if (utf8.length < 2 || utf8[0] != '{' || utf8[utf8.length - 1] != '}') {
+      throw new IllegalArgumentException("an encrypted message must be a JSON object");
+    }
+    return new EncryptedMessage(new String(utf8, StandardCharsets.UTF_8), utf8.length);
+  }
+
   /** The compact JSON text of the object. */
   public String json() {
     return json;

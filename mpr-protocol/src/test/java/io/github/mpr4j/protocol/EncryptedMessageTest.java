@@ -18,6 +18,15 @@ class EncryptedMessageTest {
   }
 
   @Test
+  void utf8BytesKeepTheirLengthAsByteSize() {
+    byte[] utf8 = "{\"a\":\"😀é\"}".getBytes(StandardCharsets.UTF_8);
+    EncryptedMessage m = EncryptedMessage.ofJsonUtf8(utf8);
+    assertEquals(utf8.length, m.byteSize());
+    assertEquals(EncryptedMessage.ofJson("{\"a\":\"😀é\"}"), m);
+    assertThrows(IllegalArgumentException.class, () -> EncryptedMessage.ofJsonUtf8(new byte[] {'[', ']'}));
+  }
+
+  @Test
   void parsingNormalisesToCompactJson() {
     assertEquals("{\"a\":1,\"b\":[true,null]}", JsonRpcCodec.encryptedMessage("{ \"a\" : 1, \"b\": [true, null] }").json());
   }

@@ -154,7 +154,7 @@ public final class JsonRpcCodec {
         token = PushNotificationToken.fcm(legacy);
       }
     }
-    return new AddMessageOptions(connectionId, recipientDids, EncryptedMessage.ofJson(payload.toString()), token);
+    return new AddMessageOptions(connectionId, recipientDids, compact(payload), token);
   }
 
   /** Params of takeFromQueue. */
@@ -218,6 +218,15 @@ public final class JsonRpcCodec {
       names.add(n.textValue());
     }
     return names;
+  }
+
+  /** The compact UTF-8 JSON of an object node, measured as it is written (no second pass to count bytes). */
+  private static EncryptedMessage compact(JsonNode object) {
+    try {
+      return EncryptedMessage.ofJsonUtf8(MAPPER.writeValueAsBytes(object));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a parsed JSON tree could not be written", e);
+    }
   }
 
   private static JsonNode object(JsonNode params) {
@@ -323,7 +332,7 @@ public final class JsonRpcCodec {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("an encrypted message must be a JSON object");
     }
-    return EncryptedMessage.ofJson(node.toString());
+    return compact(node);
   }
 
   /** Reads a QueuedMessage object. */
@@ -337,8 +346,7 @@ public final class JsonRpcCodec {
     if (id == null || !id.isTextual() || at == null || !at.isTextual() || message == null || !message.isObject()) {
       throw new IllegalArgumentException("a queued message needs id, receivedAt and encryptedMessage: " + node);
     }
-    return new QueuedMessage(id.textValue(), Timestamps.parse(at.textValue()),
-        EncryptedMessage.ofJson(message.toString()));
+    return new QueuedMessage(id.textValue(), Timestamps.parse(at.textValue()), compact(message));
   }
 
   /** Reads an array of QueuedMessage objects. */
