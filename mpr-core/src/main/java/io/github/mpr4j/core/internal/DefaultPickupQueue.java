@@ -119,7 +119,12 @@ public final class DefaultPickupQueue implements PickupQueue {
       if (session.isPresent()) {
         List<StoredMessage> claimed = store.claim(connectionId, List.of(id), now, now + visibilityMillis);
         if (!claimed.isEmpty()) {
-          bus.publish(session.get().instanceId(), new BusEvent.Delivery(session.get(), queued(claimed)));
+          BusEvent.Delivery delivery = new BusEvent.Delivery(session.get(), queued(claimed));
+          if (session.get().instanceId().equals(instanceId)) {
+            deliver(delivery, true); // the holder is here: no bus hop, and the outcome is settled on return
+          } else {
+            bus.publish(session.get().instanceId(), delivery);
+          }
         }
       } else {
         PushNotificationToken token = o.pushNotificationToken();
@@ -229,16 +234,30 @@ public final class DefaultPickupQueue implements PickupQueue {
 
   private void onBusEvent(BusEvent event) {
     if (event instanceof BusEvent.Delivery d) {
-      HolderRepository holder = holders.get(d.session().holderId());
-      if (holder == null || !holder.deliver(d.session(), d.messages())) {
-        List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();
-        run(() -> store.release(d.session().connectionId(), ids));
-      }
+      deliver(d, false);
     } else if (event instanceof BusEvent.SessionEnded e) {
       HolderRepository holder = holders.get(e.session().holderId());
       if (holder != null) {
         holder.replaced(e.session());
       }
+    }
+  }
+
+  /**
+   * Hands a delivery to its holder on this instance; when the holder is gone or no longer holds the
+   * session, the messages go back to pending at once (on this worker thread when {@code onWorker}, else
+   * on a worker: bus threads must not block).
+   */
+  private void deliver(BusEvent.Delivery d, boolean onWorker) {
+    HolderRepository holder = holders.get(d.session().holderId());
+    if (holder != null && holder.deliver(d.session(), d.messages())) {
+      return;
+    }
+    List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();
+    if (onWorker) {
+      store.release(d.session().connectionId(), ids);
+    } else {
+      run(() -> store.release(d.session().connectionId(), ids));
     }
   }
 
