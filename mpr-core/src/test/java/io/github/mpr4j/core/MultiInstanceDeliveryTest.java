@@ -8,15 +8,10 @@ import io.github.mpr4j.core.TestFixtures.Inbox;
 import io.github.mpr4j.core.internal.LocalDeliveryBus;
 import io.github.mpr4j.core.internal.LocalLiveSessions;
 import io.github.mpr4j.core.spi.LiveSessions;
-import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.spi.StoredMessage;
-import io.github.mpr4j.core.spi.TakeRequest;
 import io.github.mpr4j.core.store.QueueStores;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.GetLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,48 +20,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class MultiInstanceDeliveryTest {
 
-  /** Shared parts must outlive each instance: closing an instance does not close them. */
-  private static final class Shared implements QueueStore {
-    final QueueStore store = QueueStores.inMemory();
-
-    @Override
-    public void append(StoredMessage m) {
-      store.append(m);
-    }
-
-    @Override
-    public List<StoredMessage> take(TakeRequest r) {
-      return store.take(r);
-    }
-
-    @Override
-    public List<StoredMessage> claim(String c, Collection<String> ids, long now, long until) {
-      return store.claim(c, ids, now, until);
-    }
-
-    @Override
-    public int release(String c, Collection<String> ids) {
-      return store.release(c, ids);
-    }
-
-    @Override
-    public int remove(String c, Collection<String> ids) {
-      return store.remove(c, ids);
-    }
-
-    @Override
-    public int removeAll(String c, String r) {
-      return store.removeAll(c, r);
-    }
-
-    @Override
-    public int count(String c, String r, long now) {
-      return store.count(c, r, now);
-    }
-
-    @Override
-    public String describe() {
-      return "shared";
+  /** Shared parts must outlive each instance: closing an instance does not close the shared store. */
+  private static final class Shared extends ForwardingQueueStore {
+    Shared() {
+      super(QueueStores.inMemory());
     }
 
     @Override

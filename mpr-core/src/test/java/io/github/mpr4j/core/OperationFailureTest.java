@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.StoredMessage;
-import io.github.mpr4j.core.spi.TakeRequest;
 import io.github.mpr4j.core.store.QueueStores;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.MprRpcException;
@@ -16,8 +14,6 @@ import io.github.mpr4j.protocol.MprTransportException;
 import io.github.mpr4j.protocol.RpcErrors;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -29,12 +25,15 @@ import org.junit.jupiter.api.Timeout;
 class OperationFailureTest {
 
   /** A store whose appends wait on a latch, or fail when told to: a store that is slow or unreachable. */
-  static final class FaultyStore implements QueueStore {
-    final QueueStore delegate = QueueStores.inMemory();
+  static final class FaultyStore extends ForwardingQueueStore {
     final CountDownLatch release = new CountDownLatch(1);
     final CountDownLatch entered = new CountDownLatch(1);
     volatile boolean block;
     volatile boolean fail;
+
+    FaultyStore() {
+      super(QueueStores.inMemory());
+    }
 
     @Override
     public void append(StoredMessage message) {
@@ -49,47 +48,13 @@ class OperationFailureTest {
           Thread.currentThread().interrupt();
         }
       }
-      delegate.append(message);
-    }
-
-    @Override
-    public List<StoredMessage> take(TakeRequest request) {
-      return delegate.take(request);
-    }
-
-    @Override
-    public List<StoredMessage> claim(String c, Collection<String> ids, long now, long until) {
-      return delegate.claim(c, ids, now, until);
-    }
-
-    @Override
-    public int release(String c, Collection<String> ids) {
-      return delegate.release(c, ids);
-    }
-
-    @Override
-    public int remove(String c, Collection<String> ids) {
-      return delegate.remove(c, ids);
-    }
-
-    @Override
-    public int removeAll(String c, String r) {
-      return delegate.removeAll(c, r);
-    }
-
-    @Override
-    public int count(String c, String r, long now) {
-      return delegate.count(c, r, now);
-    }
-
-    @Override
-    public String describe() {
-      return "faulty";
+      super.append(message);
     }
 
     @Override
     public void close() {
       release.countDown();
+      super.close();
     }
   }
 
