@@ -2,87 +2,57 @@ package io.github.mpr4j.core.store;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The keys of the embedded store's single map, compared as unsigned bytes.
  *
  * <pre>
- * meta   0x00 name(ASCII)                                  -> store facts (format, sequence ceiling)
- * queue  0x01 varint(len) connectionId(UTF-8) seq(8, BE)   -> a small queue entry: state, size, id, recipients
- * index  0x02 messageId(UTF-8)                             -> the queue key of the message
- * body   0x03 seq(8, BE)                                   -> the message body: receivedAt, payload
+ * meta    0x00 name(ASCII)         -> store facts (format, sequence ceiling)
+ * record  0x01 seq(8, BE)          -> the whole message (see {@link MvRecords})
+ * index   0x02 messageId(UTF-8)    -> seq(8, BE) of the message's record
+ * state   0x03 seq(8, BE)          -> sendingUntilMillis(8, BE), only while not 0
  * </pre>
  *
- * <p>The length prefix makes a connection's prefix self-delimiting, so the entries of one connection are
- * contiguous, and the big-endian sequence sorts them in the order they were appended. The sequence is
- * global, so bodies, the bulk of the data, are always inserted at the right edge of the tree: a commit
- * rewrites few pages of them, and the pages it rewrites for the queues hold only small entries.
- * See {@link MvMessages} for the values.
+ * <p>The sequence is global and grows, so a new record always goes at the right edge of the record
+ * region. Message ids are UUIDv7 strings, whose first 13 hex digits are the millisecond they were made in,
+ * so new index entries also go at (or a few entries from) the right edge of the index region. An append
+ * therefore rewrites only right-edge pages, however many connections there are. The order of a
+ * connection's messages is kept in memory ({@link ConnectionQueue}), rebuilt by one scan on open.
  */
 final class MvKeys {
   static final byte META = 0;
-  static final byte MESSAGE = 1;
+  static final byte RECORD = 1;
   static final byte INDEX = 2;
-  static final byte BODY = 3;
+  static final byte STATE = 3;
 
   /** Where the format version of the file is kept. */
   static final byte[] FORMAT = meta("format");
   /** Where the sequence ceiling is kept: every sequence in the file is below it. */
   static final byte[] SEQUENCE_CEILING = meta("sequenceCeiling");
-
-  private static final int SEQ_BYTES = Long.BYTES;
+  /** Below every record key, and above every record key. */
+  static final byte[] FIRST_RECORD = record(0);
+  static final byte[] LAST_RECORD = record(-1L); // all ones: above every sequence in unsigned order
+  static final byte[] FIRST_STATE = state(0);
+  static final byte[] LAST_STATE = state(-1L);
 
   private MvKeys() {}
 
-  /** The prefix shared by every queue key of a connection. */
-  static byte[] connectionPrefix(String connectionId) {
-    byte[] id = connectionId.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(1 + Varints.size(id.length) + id.length);
-    b.put(MESSAGE);
-    Varints.put(b, id.length);
-    return b.put(id).array();
+  /** The key of the record of the message with sequence {@code seq}. */
+  static byte[] record(long seq) {
+    return ByteBuffer.allocate(1 + Long.BYTES).put(RECORD).putLong(seq).array();
   }
 
-  /** The queue key of the message with sequence {@code seq} in the connection of {@code prefix}. */
-  static byte[] message(byte[] prefix, long seq) {
-    byte[] key = Arrays.copyOf(prefix, prefix.length + SEQ_BYTES);
-    ByteBuffer.wrap(key, prefix.length, SEQ_BYTES).putLong(seq);
-    return key;
+  /** The key of the sending deadline of the message with sequence {@code seq}. */
+  static byte[] state(long seq) {
+    return ByteBuffer.allocate(1 + Long.BYTES).put(STATE).putLong(seq).array();
   }
 
-  /** The first possible message key of a connection. */
-  static byte[] firstMessage(byte[] prefix) {
-    return message(prefix, 0);
+  /** The sequence of a record or state key. */
+  static long sequenceOf(byte[] key) {
+    return ByteBuffer.wrap(key).getLong(1);
   }
 
-  /** The last possible message key of a connection. */
-  static byte[] lastMessage(byte[] prefix) {
-    return message(prefix, -1L); // all ones: above every sequence in unsigned order
-  }
-
-  /** Whether a queue key belongs to the connection of {@code prefix}. */
-  static boolean isMessageOf(byte[] key, byte[] prefix) {
-    return key.length == prefix.length + SEQ_BYTES
-        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  /** The sequence of a queue key. */
-  static long sequenceOf(byte[] queueKey) {
-    return ByteBuffer.wrap(queueKey).getLong(queueKey.length - SEQ_BYTES);
-  }
-
-  /** The key of the body of the message with sequence {@code seq}. */
-  static byte[] body(long seq) {
-    return ByteBuffer.allocate(1 + SEQ_BYTES).put(BODY).putLong(seq).array();
-  }
-
-  /** The key of the body of the message whose queue key is given. */
-  static byte[] bodyOf(byte[] queueKey) {
-    return body(sequenceOf(queueKey));
-  }
-
-  /** The key under which the queue key of a message id is kept. */
+  /** The key under which the sequence of a message id is kept. */
   static byte[] index(String messageId) {
     byte[] id = messageId.getBytes(StandardCharsets.UTF_8);
     byte[] key = new byte[1 + id.length];

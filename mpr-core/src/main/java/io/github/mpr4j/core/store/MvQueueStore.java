@@ -8,8 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +37,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded durable store on H2's MVStore: one file, {@value #FILE_NAME}, in the configured directory.
  *
- * <p>Everything lives in one {@code MVMap<byte[], byte[]>} (see {@link MvKeys}): small queue entries under
- * {@code connectionId + sequence}, message bodies under the global sequence, an index
- * {@code messageId -> queue key}, and the sequence ceiling. One map means that every commit is a
- * consistent cut of all the operations applied before it. Operations on a connection are serialized by
- * striped locks; a mutation then waits for a group commit ({@link GroupCommitter}) before it returns, so
- * whatever was answered is in the file.
+ * <p>On disk, everything lives in one {@code MVMap<byte[], byte[]>} (see {@link MvKeys}): one record per
+ * message under a global, growing sequence, an index {@code messageId -> sequence}, the sending deadlines
+ * apart under the sequence, and the sequence ceiling. New records and (UUIDv7, time-ordered) index entries
+ * land at the right edge of their region, so an append rewrites only right-edge pages. One map means that
+ * every commit is a consistent cut of all the operations applied before it.
  *
- * <p>Multi-step changes are ordered so that a crash between two steps never leaves a queue entry without
- * its body or index entry: an append writes body, index, then queue entry; a removal deletes them in the
- * opposite order. At worst a crash leaves an unreachable body or index entry (a few bytes, never read:
- * index entries are checked against the queue entry they point to).
+ * <p>In memory, each connection has a {@link ConnectionQueue}: the sequences of its messages in order, with
+ * their sizes, deadlines and recipients, rebuilt by one scan of the records on open. Operations on a
+ * connection are serialized by striped locks; a mutation then waits for a group commit
+ * ({@link GroupCommitter}) before it returns, so whatever was answered is in the file.
+ *
+ * <p>Multi-step changes are ordered so that a crash between two steps never leaves a record without its
+ * index entry: an append writes index entry, deadline, then record; a removal deletes record, deadline,
+ * then index entry. The leftovers of a crash are ignored (an index entry whose sequence is in no queue) or
+ * deleted on open (a deadline without a record).
  */
 final class MvQueueStore implements QueueStore {
 
@@ -82,6 +87,8 @@ final class MvQueueStore implements QueueStore {
   private final GroupCommitter committer;
   private final ScheduledExecutorService syncer;
   private final Lock[] stripes = new Lock[STRIPES];
+  /** The in-memory index: each connection's messages in order; a queue is used under its stripe lock only. */
+  private final Map<String, ConnectionQueue> queues = new ConcurrentHashMap<>();
   /** Operations hold it shared; close holds it exclusively, so it waits for them. */
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Object sequenceLock = new Object();
@@ -112,6 +119,13 @@ final class MvQueueStore implements QueueStore {
     byte[] ceiling = map.get(MvKeys.SEQUENCE_CEILING);
     this.sequenceCeiling = ceiling == null ? 0 : MvKeys.longOf(ceiling);
     this.nextSequence = sequenceCeiling;
+    try {
+      loadQueues();
+    } catch (RuntimeException e) {
+      mvStore.closeImmediately();
+      OPEN_DIRECTORIES.remove(directory);
+      throw e;
+    }
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
     }
@@ -176,55 +190,103 @@ final class MvQueueStore implements QueueStore {
   private void checkFormat() {
     byte[] format = map.get(MvKeys.FORMAT);
     if (format == null) {
-      map.put(MvKeys.FORMAT, new byte[] {MvMessages.VERSION});
+      map.put(MvKeys.FORMAT, new byte[] {MvRecords.VERSION});
       mvStore.commit();
-    } else if (format[0] != MvMessages.VERSION) {
+    } else if (format[0] != MvRecords.VERSION) {
       throw new IllegalStateException("The embedded store in " + directory + " has format " + format[0]
-          + ", this version reads format " + MvMessages.VERSION);
+          + ", this version reads format " + MvRecords.VERSION);
     }
+  }
+
+  /**
+   * Rebuilds the in-memory queues by one scan of the state region, then one of the records (in sequence
+   * order, so each connection's queue is built in append order). Deadlines left without a record by a crash
+   * between the steps of a removal are deleted.
+   */
+  private void loadQueues() {
+    long begin = System.nanoTime();
+    Map<Long, Long> states = new HashMap<>();
+    for (Cursor<byte[], byte[]> c = map.cursor(MvKeys.FIRST_STATE, MvKeys.LAST_STATE, false); c.hasNext(); ) {
+      byte[] key = c.next();
+      states.put(MvKeys.sequenceOf(key), MvKeys.longOf(c.getValue()));
+    }
+    long messages = 0;
+    for (Cursor<byte[], byte[]> c = map.cursor(MvKeys.FIRST_RECORD, MvKeys.LAST_RECORD, false); c.hasNext(); ) {
+      long seq = MvKeys.sequenceOf(c.next());
+      MvRecords.Header h = MvRecords.header(c.getValue());
+      Long until = states.isEmpty() ? null : states.remove(seq);
+      queues.computeIfAbsent(h.connectionId(), k -> new ConnectionQueue())
+          .add(seq, h.payloadSize(), h.recipientDids(), until == null ? 0 : until);
+      messages++;
+    }
+    if (!states.isEmpty()) {
+      states.keySet().forEach(seq -> map.remove(MvKeys.state(seq)));
+      mvStore.commit();
+    }
+    LOG.info("Loaded {} messages of {} connections from {} in {} ms", messages, queues.size(), describe(),
+        (System.nanoTime() - begin) / 1_000_000);
   }
 
   // ---- QueueStore ----
 
   @Override
   public void append(StoredMessage message) {
-    byte[] entry = MvMessages.entry(message);
-    byte[] body = MvMessages.body(message);
+    byte[] record = MvRecords.encode(message);
+    byte[] indexKey = MvKeys.index(message.id());
+    int size = message.payload().byteSize();
+    long until = message.sendingUntilMillis();
     mutate(message.connectionId(), () -> {
-      byte[] indexKey = MvKeys.index(message.id());
-      byte[] existing = queueKeyOf(MvKeys.connectionPrefix(message.connectionId()), indexKey, message.id());
-      byte[] key = existing != null ? existing : newQueueKey(message.connectionId());
-      map.put(MvKeys.bodyOf(key), body);
-      map.put(indexKey, key);
-      map.put(key, entry);
+      ConnectionQueue q = queues.computeIfAbsent(message.connectionId(), k -> new ConnectionQueue());
+      long seq = nextSequence(); // wasted if the id is already here; sequences need only grow
+      byte[] seqValue = MvKeys.longValue(seq);
+      // index entry, deadline, then record: a record never exists without them; the reverse leftovers are
+      // ignored. One descent to the index's right edge both checks for the id and inserts it.
+      byte[] indexed = map.putIfAbsent(indexKey, seqValue);
+      int slot = indexed == null ? -1 : q.slotOf(MvKeys.longOf(indexed));
+      if (slot >= 0) { // the same id again in this connection: replace the message where it is
+        long existing = q.seq(slot);
+        map.put(MvKeys.record(existing), record);
+        setState(existing, q.sendingUntil(slot), until);
+        q.replace(slot, size, message.recipientDids(), until);
+        return null;
+      }
+      if (indexed != null) { // a leftover, or the id in another connection: it now names this message
+        map.put(indexKey, seqValue);
+      }
+      setState(seq, 0, until);
+      map.put(MvKeys.record(seq), record);
+      q.add(seq, size, message.recipientDids(), until);
       return null;
     });
   }
 
   @Override
   public List<StoredMessage> take(TakeRequest r) {
-    byte[] did = MvMessages.utf8(r.recipientDid());
     return mutate(r.connectionId(), () -> {
+      ConnectionQueue q = queues.get(r.connectionId());
+      if (q == null) {
+        return List.of();
+      }
       List<StoredMessage> taken = new ArrayList<>();
       long bytes = 0;
-      Cursor<byte[], byte[]> cursor = range(r.connectionId());
-      while (taken.size() < r.limit() && cursor.hasNext()) {
-        byte[] key = cursor.next();
-        byte[] entry = cursor.getValue();
-        if (MvMessages.sendingUntil(entry) > r.nowMillis() || !MvMessages.isFor(entry, did)) {
+      for (int slot = q.first(); slot < q.end() && taken.size() < r.limit(); slot++) {
+        if (q.isRemoved(slot) || q.sendingUntil(slot) > r.nowMillis() || !q.isFor(slot, r.recipientDid())) {
           continue;
         }
-        bytes += MvMessages.payloadSize(entry);
+        bytes += q.size(slot);
         if (bytes > r.limitBytes()) {
           break;
         }
-        taken.add(decode(r.connectionId(), key, entry));
+        StoredMessage m = read(q, slot);
+        taken.add(m);
         if (r.delete()) {
-          removeMessage(key, entry);
+          removeMessage(q, slot, m.id());
         } else {
-          map.put(key, MvMessages.withSendingUntil(entry, r.sendingUntilMillis()));
+          setState(q.seq(slot), q.sendingUntil(slot), r.sendingUntilMillis());
+          q.setSendingUntil(slot, r.sendingUntilMillis());
         }
       }
+      tidy(r.connectionId(), q);
       return taken;
     });
   }
@@ -233,12 +295,16 @@ final class MvQueueStore implements QueueStore {
   public List<StoredMessage> claim(String connectionId, Collection<String> messageIds, long nowMillis,
       long sendingUntilMillis) {
     return mutate(connectionId, () -> {
+      ConnectionQueue q = queues.get(connectionId);
+      if (q == null) {
+        return List.of();
+      }
       List<StoredMessage> claimed = new ArrayList<>();
-      for (Map.Entry<byte[], byte[]> e : lookUp(connectionId, messageIds)) {
-        byte[] value = e.getValue();
-        if (MvMessages.sendingUntil(value) <= nowMillis) {
-          map.put(e.getKey(), MvMessages.withSendingUntil(value, sendingUntilMillis));
-          claimed.add(decode(connectionId, e.getKey(), value));
+      for (Found f : lookUp(q, messageIds)) {
+        if (q.sendingUntil(f.slot) <= nowMillis) {
+          claimed.add(read(q, f.slot));
+          setState(q.seq(f.slot), q.sendingUntil(f.slot), sendingUntilMillis);
+          q.setSendingUntil(f.slot, sendingUntilMillis);
         }
       }
       return claimed;
@@ -248,11 +314,22 @@ final class MvQueueStore implements QueueStore {
   @Override
   public int release(String connectionId, Collection<String> messageIds) {
     return mutate(connectionId, () -> {
+      ConnectionQueue q = queues.get(connectionId);
+      if (q == null) {
+        return 0;
+      }
       int released = 0;
-      for (Map.Entry<byte[], byte[]> e : messageIds == null ? all(connectionId) : lookUp(connectionId, messageIds)) {
-        if (MvMessages.sendingUntil(e.getValue()) != 0) {
-          map.put(e.getKey(), MvMessages.withSendingUntil(e.getValue(), 0));
-          released++;
+      if (messageIds == null) {
+        for (int slot = q.first(); slot < q.end(); slot++) {
+          if (!q.isRemoved(slot) && release(q, slot)) {
+            released++;
+          }
+        }
+      } else {
+        for (Found f : lookUp(q, messageIds)) {
+          if (release(q, f.slot)) {
+            released++;
+          }
         }
       }
       return released;
@@ -262,37 +339,43 @@ final class MvQueueStore implements QueueStore {
   @Override
   public int remove(String connectionId, Collection<String> messageIds) {
     return mutate(connectionId, () -> {
-      List<Map.Entry<byte[], byte[]>> found = lookUp(connectionId, messageIds);
-      found.forEach(e -> removeMessage(e.getKey(), e.getValue()));
+      ConnectionQueue q = queues.get(connectionId);
+      if (q == null) {
+        return 0;
+      }
+      List<Found> found = lookUp(q, messageIds);
+      found.forEach(f -> removeMessage(q, f.slot, f.id));
+      tidy(connectionId, q);
       return found.size();
     });
   }
 
   @Override
   public int removeAll(String connectionId, String recipientDid) {
-    byte[] did = MvMessages.utf8(recipientDid);
     return mutate(connectionId, () -> {
+      ConnectionQueue q = queues.get(connectionId);
+      if (q == null) {
+        return 0;
+      }
       int removed = 0;
-      for (Cursor<byte[], byte[]> cursor = range(connectionId); cursor.hasNext(); ) {
-        byte[] key = cursor.next();
-        if (MvMessages.isFor(cursor.getValue(), did)) {
-          removeMessage(key, cursor.getValue());
+      for (int slot = q.first(); slot < q.end(); slot++) {
+        if (!q.isRemoved(slot) && q.isFor(slot, recipientDid)) {
+          removeMessage(q, slot, MvRecords.id(record(q, slot)));
           removed++;
         }
       }
+      tidy(connectionId, q);
       return removed;
     });
   }
 
   @Override
   public int count(String connectionId, String recipientDid, long nowMillis) {
-    byte[] did = MvMessages.utf8(recipientDid);
     return read(connectionId, () -> {
+      ConnectionQueue q = queues.get(connectionId);
       int count = 0;
-      for (Cursor<byte[], byte[]> cursor = range(connectionId); cursor.hasNext(); ) {
-        cursor.next();
-        byte[] value = cursor.getValue();
-        if (MvMessages.sendingUntil(value) <= nowMillis && MvMessages.isFor(value, did)) {
+      for (int slot = q == null ? 0 : q.first(); q != null && slot < q.end(); slot++) {
+        if (!q.isRemoved(slot) && q.sendingUntil(slot) <= nowMillis && q.isFor(slot, recipientDid)) {
           count++;
         }
       }
@@ -320,7 +403,8 @@ final class MvQueueStore implements QueueStore {
       closed = true;
       committer.close();
       if (syncer != null) {
-        syncer.shutdownNow();
+        // not shutdownNow: interrupting a running force (FileChannel.force) closes the file's channel
+        syncer.shutdown();
         awaitTermination(syncer);
       }
       mvStore.close(); // commits what is left
@@ -392,62 +476,85 @@ final class MvQueueStore implements QueueStore {
     }
   }
 
-  private Cursor<byte[], byte[]> range(String connectionId) {
-    byte[] prefix = MvKeys.connectionPrefix(connectionId);
-    return map.cursor(MvKeys.firstMessage(prefix), MvKeys.lastMessage(prefix), false);
-  }
+  /** A message found by id: its slot in the connection's queue. */
+  private record Found(int slot, String id) {}
 
-  private List<Map.Entry<byte[], byte[]>> all(String connectionId) {
-    List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>();
-    for (Cursor<byte[], byte[]> cursor = range(connectionId); cursor.hasNext(); ) {
-      byte[] key = cursor.next();
-      entries.add(Map.entry(key, cursor.getValue()));
-    }
-    return entries;
-  }
-
-  /** The messages of a connection with those ids, through the index, oldest first; others are ignored. */
-  private List<Map.Entry<byte[], byte[]>> lookUp(String connectionId, Collection<String> messageIds) {
-    byte[] prefix = MvKeys.connectionPrefix(connectionId);
-    List<Map.Entry<byte[], byte[]>> found = new ArrayList<>();
+  /** The messages of the connection with those ids, oldest first; unknown ids and other connections' are ignored. */
+  private List<Found> lookUp(ConnectionQueue q, Collection<String> messageIds) {
+    List<Found> found = new ArrayList<>();
     for (String id : new LinkedHashSet<>(messageIds)) {
-      byte[] key = queueKeyOf(prefix, MvKeys.index(id), id);
-      byte[] value = key == null ? null : map.get(key);
-      if (value != null) {
-        found.add(Map.entry(key, value));
+      int slot = slotOf(q, MvKeys.index(id));
+      if (slot >= 0) {
+        found.add(new Found(slot, id));
       }
     }
-    found.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
+    found.sort(Comparator.comparingInt(Found::slot));
     return found;
   }
 
-  /** The queue key of a message of the connection, if the index has it and it still holds that message. */
-  private byte[] queueKeyOf(byte[] prefix, byte[] indexKey, String id) {
-    byte[] key = map.get(indexKey);
-    if (key == null || !MvKeys.isMessageOf(key, prefix)) {
-      return null;
+  /**
+   * The slot of a message in the connection's queue, through the id index, or -1. An index entry whose
+   * record is gone (a crash in the middle of a removal) or in another connection finds nothing.
+   */
+  private int slotOf(ConnectionQueue q, byte[] indexKey) {
+    byte[] seq = map.get(indexKey);
+    return seq == null ? -1 : q.slotOf(MvKeys.longOf(seq));
+  }
+
+  private byte[] record(ConnectionQueue q, int slot) {
+    byte[] record = map.get(MvKeys.record(q.seq(slot)));
+    if (record == null) {
+      throw new IllegalStateException(describe() + " has no record for sequence " + q.seq(slot));
     }
-    byte[] value = map.get(key);
-    return value != null && MvMessages.id(value).equals(id) ? key : null;
+    return record;
   }
 
-  private StoredMessage decode(String connectionId, byte[] key, byte[] entry) {
-    byte[] body = map.get(MvKeys.bodyOf(key));
-    if (body == null) {
-      throw new IllegalStateException(describe() + " has no body for message " + MvMessages.id(entry));
+  private StoredMessage read(ConnectionQueue q, int slot) {
+    return MvRecords.decode(record(q, slot), q.sendingUntil(slot));
+  }
+
+  /** Writes a message's deadline where it changes: kept only while not 0. */
+  private void setState(long seq, long before, long after) {
+    if (after != 0) {
+      map.put(MvKeys.state(seq), MvKeys.longValue(after));
+    } else if (before != 0) {
+      map.remove(MvKeys.state(seq));
     }
-    return MvMessages.decode(connectionId, entry, body);
   }
 
-  private void removeMessage(byte[] key, byte[] entry) {
-    map.remove(key); // queue entry first: a crash in between leaves unreachable leftovers, never a hole
-    map.remove(MvKeys.index(MvMessages.id(entry)));
-    map.remove(MvKeys.bodyOf(key));
+  private boolean release(ConnectionQueue q, int slot) {
+    if (q.sendingUntil(slot) == 0) {
+      return false;
+    }
+    setState(q.seq(slot), q.sendingUntil(slot), 0);
+    q.setSendingUntil(slot, 0);
+    return true;
   }
 
-  /** A queue key after every message the connection has had; called under the connection's lock. */
-  private byte[] newQueueKey(String connectionId) {
-    return MvKeys.message(MvKeys.connectionPrefix(connectionId), nextSequence());
+  /**
+   * Deletes the record first, then the deadline and the index entry: a crash in between leaves leftovers
+   * that are ignored (an index entry whose sequence is in no queue) or deleted on open (a deadline without
+   * a record), never a record that its id cannot find.
+   */
+  private void removeMessage(ConnectionQueue q, int slot, String id) {
+    long seq = q.seq(slot);
+    map.remove(MvKeys.record(seq));
+    setState(seq, q.sendingUntil(slot), 0);
+    byte[] indexKey = MvKeys.index(id);
+    byte[] indexed = map.get(indexKey);
+    if (indexed != null && MvKeys.longOf(indexed) == seq) { // else the id was appended again elsewhere
+      map.remove(indexKey);
+    }
+    q.remove(slot);
+  }
+
+  /** Squeezes the holes out of a queue, and forgets it once empty; under the connection's lock. */
+  private void tidy(String connectionId, ConnectionQueue q) {
+    if (q.isEmpty()) {
+      queues.remove(connectionId, q);
+    } else {
+      q.tidy();
+    }
   }
 
   /**

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A rough measure of the embedded store's append rate (not a test, not a JMH benchmark): {@code threads}
  * threads append {@code total} messages with payloads of {@code payloadBytes} to {@code connections}
- * connections, then the heap in use and the file size are printed, and the queue is drained.
+ * connections, then the heap in use and the file size are printed, the store is closed and reopened (the
+ * open time is printed), and the queue is drained.
  *
  * <p>Arguments: {@code directory threads payloadBytes total connections fsync cacheMb}.
  */
@@ -42,7 +43,12 @@ public final class EmbeddedStoreThroughput {
       payloads[p] = EncryptedMessage.ofJson("{\"ciphertext\":\"" + ciphertext + "\"}");
     }
     EncryptedMessage payload = payloads[0];
-    try (QueueStore store = QueueStores.embedded(new EmbeddedStoreSettings(dir, cacheMb, fsync))) {
+    System.gc();
+    long heapBefore = heapInUse();
+    EmbeddedStoreSettings settings = new EmbeddedStoreSettings(dir, cacheMb, fsync);
+    QueueStore store = QueueStores.embedded(settings);
+    try {
+      QueueStore appender = store;
       AtomicLong next = new AtomicLong();
       CountDownLatch start = new CountDownLatch(1);
       List<Thread> workers = new ArrayList<>();
@@ -50,7 +56,7 @@ public final class EmbeddedStoreThroughput {
         Thread w = new Thread(() -> {
           awaitQuietly(start);
           for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-            store.append(new StoredMessage("msg-" + i, "conn-" + (i % connections), List.of("did:example:r"),
+            appender.append(new StoredMessage("msg-" + i, "conn-" + (i % connections), List.of("did:example:r"),
                 System.currentTimeMillis(), payloads[(int) (i % payloads.length)], 0));
           }
         });
@@ -73,10 +79,17 @@ public final class EmbeddedStoreThroughput {
       long commits = ((MvQueueStore) store).mvStore().getCurrentVersion() - versionBefore;
       System.out.printf("%d commits (MVStore versions), %.1f appends a commit%n", commits, (double) total / commits);
       System.gc();
-      Runtime rt = Runtime.getRuntime();
+      long heap = heapInUse();
       long fileBytes = Files.size(dir.resolve(MvQueueStore.FILE_NAME));
-      System.out.printf("heap in use after GC with %d messages queued: %d MiB; file %d MiB (%d bytes a message)%n",
-          total, (rt.totalMemory() - rt.freeMemory()) >> 20, fileBytes >> 20, fileBytes / total);
+      System.out.printf("heap in use after GC with %d messages queued: %d MiB (%d MiB more than before the store"
+          + " was opened, page cache of %d MiB included); file %d MiB (%d bytes a message)%n",
+          total, heap >> 20, (heap - heapBefore) >> 20, cacheMb, fileBytes >> 20, fileBytes / total);
+
+      store.close();
+      long openBegin = System.nanoTime();
+      store = QueueStores.embedded(settings);
+      System.out.printf("reopened with %d messages queued in %d ms%n", total,
+          (System.nanoTime() - openBegin) / 1_000_000);
 
       long drainBegin = System.nanoTime();
       int drained = 0;
@@ -85,7 +98,14 @@ public final class EmbeddedStoreThroughput {
             System.currentTimeMillis(), 0)).size();
       }
       System.out.printf("drained %d messages in %.2f s%n", drained, (System.nanoTime() - drainBegin) / 1e9);
+    } finally {
+      store.close();
     }
+  }
+
+  private static long heapInUse() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
   }
 
   /** Bytes this process has passed to write calls so far (Linux {@code /proc/self/io}), or 0 elsewhere. */
