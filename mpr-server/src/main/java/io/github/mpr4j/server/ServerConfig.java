@@ -1,5 +1,6 @@
 package io.github.mpr4j.server;
 
+import io.github.mpr4j.core.PickupQueue;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
@@ -146,7 +147,7 @@ public record ServerConfig(
         e.integer(MPR_MAX_BATCH_REQUESTS, 100, 1),
         e.integer(MPR_MAX_TAKE, 1000, 1),
         Duration.ofMillis(e.integer(MPR_VISIBILITY_TIMEOUT_MS, 60_000, 1)),
-        e.integer(MPR_WORKER_THREADS, 16, 1),
+        e.integer(MPR_WORKER_THREADS, PickupQueue.Settings.DEFAULT_WORKER_THREADS, 1),
         Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)));
   }
 

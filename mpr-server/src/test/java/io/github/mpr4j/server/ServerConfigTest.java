@@ -53,7 +53,7 @@ class ServerConfigTest {
     assertEquals(100, c.maxBatchRequests());
     assertEquals(1000, c.maxTake());
     assertEquals(Duration.ofSeconds(60), c.visibilityTimeout());
-    assertEquals(16, c.workerThreads());
+    assertEquals(128, c.workerThreads());
     assertEquals(Duration.ofSeconds(10), c.shutdownGrace());
   }
 
