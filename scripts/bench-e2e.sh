@@ -12,7 +12,8 @@ ws=${BENCH_WS_PORT:-13100}; app=${BENCH_APP_PORT:-13500}
 WS_PORT=$ws APP_PORT=$app MPR_BIND_ADDRESS=127.0.0.1 MPR_STORE=$store MPR_DATA_DIR="$data" \
   java ${BENCH_SERVER_JVM:--Xmx256m} -jar mpr-server/target/mpr-server-*-all.jar > "$data/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"; }
+trap stop EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$app/ready" >/dev/null 2>&1 && break
   sleep 0.1
