@@ -114,17 +114,21 @@ public final class DefaultPickupQueue implements PickupQueue {
       long now = clock.millis();
       String id = MessageIds.next(now);
       String connectionId = o.connectionId();
-      store.append(new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(), 0));
+      // with a live session, the message is stored as sending for its holder: one store write, not two
       Optional<LiveSession> session = liveSessions.get(connectionId);
+      StoredMessage stored = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(),
+          session.isPresent() ? now + visibilityMillis : 0);
+      store.append(stored);
+      if (session.isPresent()) {
+        route(new BusEvent.Delivery(session.get(), List.of(stored.toQueuedMessage())), true, true);
+        return id;
+      }
+      // a session may have been added since we looked, and its mediator may have taken already
+      session = liveSessions.get(connectionId);
       if (session.isPresent()) {
         List<StoredMessage> claimed = store.claim(connectionId, List.of(id), now, now + visibilityMillis);
         if (!claimed.isEmpty()) {
-          BusEvent.Delivery delivery = new BusEvent.Delivery(session.get(), queued(claimed));
-          if (session.get().instanceId().equals(instanceId)) {
-            deliver(delivery, true); // the holder is here: no bus hop, and the outcome is settled on return
-          } else {
-            bus.publish(session.get().instanceId(), delivery);
-          }
+          route(new BusEvent.Delivery(session.get(), queued(claimed)), true, true);
         }
       } else {
         PushNotificationToken token = o.pushNotificationToken();
@@ -234,7 +238,7 @@ public final class DefaultPickupQueue implements PickupQueue {
 
   private void onBusEvent(BusEvent event) {
     if (event instanceof BusEvent.Delivery d) {
-      deliver(d, false);
+      deliver(d, false, true);
     } else if (event instanceof BusEvent.SessionEnded e) {
       HolderRepository holder = holders.get(e.session().holderId());
       if (holder != null) {
@@ -243,21 +247,46 @@ public final class DefaultPickupQueue implements PickupQueue {
     }
   }
 
+  /** Hands a delivery to the holder's instance: directly when that is this one, else over the bus. */
+  private void route(BusEvent.Delivery d, boolean onWorker, boolean mayRedeliver) {
+    if (d.session().instanceId().equals(instanceId)) {
+      deliver(d, onWorker, mayRedeliver); // no bus hop, and on a worker the outcome is settled on return
+    } else {
+      bus.publish(d.session().instanceId(), d);
+    }
+  }
+
   /**
-   * Hands a delivery to its holder on this instance; when the holder is gone or no longer holds the
-   * session, the messages go back to pending at once (on this worker thread when {@code onWorker}, else
-   * on a worker: bus threads must not block).
+   * Hands a delivery to its holder on this instance. When the holder is gone or no longer holds the
+   * session, the messages go back to pending, and if another session has taken the connection meanwhile
+   * they are delivered to it (once). This runs on this worker thread when {@code onWorker}, else on a
+   * worker: bus threads must not block.
    */
-  private void deliver(BusEvent.Delivery d, boolean onWorker) {
+  private void deliver(BusEvent.Delivery d, boolean onWorker, boolean mayRedeliver) {
     HolderRepository holder = holders.get(d.session().holderId());
     if (holder != null && holder.deliver(d.session(), d.messages())) {
       return;
     }
-    List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();
+    Runnable fallBack = () -> {
+      String connectionId = d.session().connectionId();
+      List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();
+      store.release(connectionId, ids);
+      Optional<LiveSession> current = liveSessions.get(connectionId);
+      if (mayRedeliver && current.isPresent() && !current.get().equals(d.session())) {
+        long now = clock.millis();
+        List<StoredMessage> claimed = store.claim(connectionId, ids, now, now + visibilityMillis);
+        if (!claimed.isEmpty()) {
+          route(new BusEvent.Delivery(current.get(), queued(claimed)), true, false);
+        }
+      }
+    };
     if (onWorker) {
-      store.release(d.session().connectionId(), ids);
+      fallBack.run();
     } else {
-      run(() -> store.release(d.session().connectionId(), ids));
+      run(() -> {
+        fallBack.run();
+        return null;
+      });
     }
   }
 

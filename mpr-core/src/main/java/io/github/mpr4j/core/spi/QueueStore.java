@@ -13,7 +13,10 @@ import java.util.List;
  */
 public interface QueueStore extends AutoCloseable {
 
-  /** Appends a pending message ({@code sendingUntilMillis == 0}) at the end of its connection's queue. */
+  /**
+   * Appends a message at the end of its connection's queue, in its state: pending ({@code
+   * sendingUntilMillis == 0}), or sending when the core hands it to a live session at once.
+   */
   void append(StoredMessage message);
 
   /**

@@ -262,6 +262,18 @@ public abstract class QueueStoreContract {
     assertEquals(LATER, after.get(0).sendingUntilMillis(), "returned as it was: sending until LATER");
   }
 
+  @Test
+  void a_message_appended_as_sending_is_skipped_until_released_or_its_deadline() {
+    appendAll(CONNECTION, "m1");
+    store.append(message(CONNECTION, "m2").withSendingUntil(LATER));
+    appendAll(CONNECTION, "m3");
+
+    assertEquals(2, store.count(CONNECTION, null, NOW));
+    assertEquals(List.of("m1", "m3"), pendingIds(CONNECTION));
+    assertEquals(1, store.release(CONNECTION, List.of("m2")));
+    assertEquals(List.of("m1", "m2", "m3"), pendingIds(CONNECTION));
+  }
+
   // ---- claim and release ----
 
   @Test
