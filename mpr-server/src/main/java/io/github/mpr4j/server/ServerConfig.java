@@ -27,6 +27,7 @@ import java.util.Set;
  * @param store which store keeps the messages ({@code MPR_STORE})
  * @param dataDir the embedded store's directory ({@code MPR_DATA_DIR})
  * @param embeddedFsync whether the embedded store forces each commit to the device ({@code MPR_EMBEDDED_FSYNC})
+ * @param embeddedCacheMb the embedded store's page cache in MiB ({@code MPR_EMBEDDED_CACHE_MB})
  * @param authTokens the accepted tokens; empty accepts every client ({@code MPR_AUTH_TOKENS})
  * @param maxFrameBytes the largest WebSocket message, in bytes ({@code MPR_MAX_FRAME_BYTES})
  * @param maxPayloadBytes the largest addMessage payload, in UTF-8 bytes ({@code MPR_MAX_PAYLOAD_BYTES})
@@ -44,6 +45,7 @@ public record ServerConfig(
     Store store,
     Path dataDir,
     boolean embeddedFsync,
+    int embeddedCacheMb,
     List<AuthToken> authTokens,
     int maxFrameBytes,
     int maxPayloadBytes,
@@ -68,6 +70,7 @@ public record ServerConfig(
   public static final String MPR_STORE = "MPR_STORE";
   public static final String MPR_DATA_DIR = "MPR_DATA_DIR";
   public static final String MPR_EMBEDDED_FSYNC = "MPR_EMBEDDED_FSYNC";
+  public static final String MPR_EMBEDDED_CACHE_MB = "MPR_EMBEDDED_CACHE_MB";
   public static final String MPR_AUTH_TOKENS = "MPR_AUTH_TOKENS";
   public static final String MPR_MAX_FRAME_BYTES = "MPR_MAX_FRAME_BYTES";
   public static final String MPR_MAX_PAYLOAD_BYTES = "MPR_MAX_PAYLOAD_BYTES";
@@ -88,6 +91,7 @@ public record ServerConfig(
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(dataDir, "dataDir");
     authTokens = List.copyOf(authTokens);
+    checkMin(MPR_EMBEDDED_CACHE_MB, embeddedCacheMb, 1);
     checkMin(MPR_MAX_FRAME_BYTES, maxFrameBytes, 1);
     checkMin(MPR_MAX_PAYLOAD_BYTES, maxPayloadBytes, 1);
     checkMin(MPR_MAX_IN_FLIGHT, maxInFlight, 1);
@@ -140,6 +144,7 @@ public record ServerConfig(
         e.store(MPR_STORE),
         e.path(MPR_DATA_DIR, "./data"),
         e.bool(MPR_EMBEDDED_FSYNC, false),
+        e.integer(MPR_EMBEDDED_CACHE_MB, 4, 1),
         e.tokens(MPR_AUTH_TOKENS),
         e.integer(MPR_MAX_FRAME_BYTES, 2 * 1024 * 1024, 1),
         e.integer(MPR_MAX_PAYLOAD_BYTES, 1024 * 1024, 1),
@@ -158,7 +163,7 @@ public record ServerConfig(
 
   /** This configuration with other ports (0 picks free ones), for tests and embedding. */
   public ServerConfig withPorts(int wsPort, int appPort) {
-    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, authTokens, maxFrameBytes,
+    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens, maxFrameBytes,
         maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace);
   }
 
@@ -171,6 +176,7 @@ public record ServerConfig(
     line(sb, MPR_STORE, store.name().toLowerCase(Locale.ROOT));
     line(sb, MPR_DATA_DIR, store == Store.EMBEDDED ? dataDir.toAbsolutePath() : dataDir + " (unused)");
     line(sb, MPR_EMBEDDED_FSYNC, embeddedFsync);
+    line(sb, MPR_EMBEDDED_CACHE_MB, embeddedCacheMb);
     line(sb, MPR_AUTH_TOKENS, authTokens.isEmpty() ? "(none: every client is accepted)" : authTokens);
     line(sb, MPR_MAX_FRAME_BYTES, maxFrameBytes);
     line(sb, MPR_MAX_PAYLOAD_BYTES, maxPayloadBytes);

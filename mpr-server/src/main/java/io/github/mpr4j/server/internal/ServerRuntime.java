@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerRuntime {
   private static final Logger log = LoggerFactory.getLogger(ServerRuntime.class);
-  /** Default store cache of the embedded store, in MiB. */
-  private static final int EMBEDDED_CACHE_MB = 32;
   /** Pending store operations before new ones are refused with -32002. */
   private static final int MAX_QUEUED_OPERATIONS = 10_000;
 
@@ -87,7 +85,7 @@ public final class ServerRuntime {
     try {
       return config.store() == ServerConfig.Store.MEMORY
           ? QueueStores.inMemory()
-          : QueueStores.embedded(new EmbeddedStoreSettings(config.dataDir(), EMBEDDED_CACHE_MB, config.embeddedFsync()));
+          : QueueStores.embedded(new EmbeddedStoreSettings(config.dataDir(), config.embeddedCacheMb(), config.embeddedFsync()));
     } catch (RuntimeException e) {
       throw new IllegalStateException("could not open the " + config.store().name().toLowerCase(java.util.Locale.ROOT)
           + " store" + (config.store() == ServerConfig.Store.EMBEDDED ? " in MPR_DATA_DIR " + config.dataDir() : "")
