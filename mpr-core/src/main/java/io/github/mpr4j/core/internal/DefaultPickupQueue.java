@@ -8,6 +8,7 @@ import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.PushRequest;
 import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.SessionRoutingStore;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
@@ -60,6 +61,8 @@ public final class DefaultPickupQueue implements PickupQueue {
   private final String instanceId;
   private final long visibilityMillis;
   private final ThreadPoolExecutor workers;
+  /** The store itself when it can append and find the live session in one step, else null. */
+  private final SessionRoutingStore routingStore;
   private final Map<String, HolderRepository> holders = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -73,6 +76,7 @@ public final class DefaultPickupQueue implements PickupQueue {
     this.clock = clock;
     this.instanceId = instanceId != null ? instanceId : UUID.randomUUID().toString();
     this.visibilityMillis = settings.visibilityTimeout().toMillis();
+    this.routingStore = store instanceof SessionRoutingStore r && r.routesFor(this.liveSessions) ? r : null;
     this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(settings.maxQueuedOperations()), new WorkerThreads());
     this.bus.subscribe(this.instanceId, this::onBusEvent);
@@ -114,6 +118,16 @@ public final class DefaultPickupQueue implements PickupQueue {
       long now = clock.millis();
       String id = MessageIds.next(now);
       String connectionId = o.connectionId();
+      if (routingStore != null) {
+        StoredMessage pending = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(), 0);
+        Optional<LiveSession> session = routingStore.appendRouted(pending, now + visibilityMillis);
+        if (session.isPresent()) {
+          route(new BusEvent.Delivery(session.get(), List.of(pending.toQueuedMessage())), true, true);
+        } else {
+          push(connectionId, id, o.pushNotificationToken());
+        }
+        return id;
+      }
       // with a live session, the message is stored as sending for its holder: one store write, not two
       Optional<LiveSession> session = liveSessions.get(connectionId);
       StoredMessage stored = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(),
@@ -131,17 +145,20 @@ public final class DefaultPickupQueue implements PickupQueue {
           route(new BusEvent.Delivery(session.get(), queued(claimed)), true, true);
         }
       } else {
-        PushNotificationToken token = o.pushNotificationToken();
-        if (token != null && token.token() != null) {
-          try {
-            push.notify(new PushRequest(connectionId, id, token));
-          } catch (RuntimeException e) {
-            log.warn("push notifier failed for connection {}: {}", connectionId, e.toString());
-          }
-        }
+        push(connectionId, id, o.pushNotificationToken());
       }
       return id;
     });
+  }
+
+  private void push(String connectionId, String messageId, PushNotificationToken token) {
+    if (token != null && token.token() != null) {
+      try {
+        push.notify(new PushRequest(connectionId, messageId, token));
+      } catch (RuntimeException e) {
+        log.warn("push notifier failed for connection {}: {}", connectionId, e.toString());
+      }
+    }
   }
 
   CompletableFuture<List<QueuedMessage>> takeFromQueue(TakeFromQueueOptions o) {

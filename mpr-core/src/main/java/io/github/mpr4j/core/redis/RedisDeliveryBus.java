@@ -1,0 +1,202 @@
+package io.github.mpr4j.core.redis;
+
+import io.github.mpr4j.core.spi.BusEvent;
+import io.github.mpr4j.core.spi.DeliveryBus;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.BinaryJedisShardedPubSub;
+import redis.clients.jedis.RedisClusterClient;
+
+/**
+ * The delivery bus on Redis pub/sub: one channel per instance, so an event goes to the one instance it is
+ * for. On a Redis Cluster the channel is sharded (SPUBLISH / SSUBSCRIBE, Redis 7): it lives on the node
+ * that owns its slot, and no message is broadcast to every node. Delivery is at most once: an event
+ * published while the subscriber is reconnecting is lost, and its messages come back to pending at their
+ * visibility deadline.
+ */
+final class RedisDeliveryBus implements DeliveryBus {
+  private static final Logger log = LoggerFactory.getLogger(RedisDeliveryBus.class);
+  private static final long MAX_BACKOFF_MILLIS = 2_000;
+
+  private final RedisBackend backend;
+  private final RedisKeys keys;
+  private final AtomicLong publishFailures = new AtomicLong();
+  private final CountDownLatch firstSubscription = new CountDownLatch(1);
+  private volatile boolean closed;
+  private volatile boolean subscribed;
+  private volatile Thread subscriber;
+  private volatile BinaryJedisPubSub plain;
+  private volatile BinaryJedisShardedPubSub sharded;
+
+  RedisDeliveryBus(RedisBackend backend, RedisKeys keys) {
+    this.backend = backend;
+    this.keys = keys;
+  }
+
+  @Override
+  public synchronized void subscribe(String instanceId, Consumer<BusEvent> consumer) {
+    if (!instanceId.equals(backend.instanceId())) {
+      throw new IllegalArgumentException("this bus belongs to instance " + backend.instanceId() + ", not "
+          + instanceId);
+    }
+    if (subscriber != null) {
+      throw new IllegalStateException("already subscribed");
+    }
+    byte[] channel = keys.channel(instanceId);
+    Thread t = new Thread(() -> listen(channel, consumer), "mpr-redis-bus");
+    t.setDaemon(true);
+    subscriber = t;
+    t.start();
+    try {
+      if (!firstSubscription.await(backend.settings().timeout().toMillis() * 2, TimeUnit.MILLISECONDS)) {
+        log.warn("the delivery bus is not subscribed yet; it keeps trying in the background");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void listen(byte[] channel, Consumer<BusEvent> consumer) {
+    long backoff = 50;
+    while (!closed) {
+      try {
+        if (backend.settings().isCluster()) {
+          BinaryJedisShardedPubSub s = new BinaryJedisShardedPubSub() {
+            @Override
+            public void onSMessage(byte[] ch, byte[] message) {
+              dispatch(message, consumer);
+            }
+
+            @Override
+            public void onSSubscribe(byte[] ch, int count) {
+              onSubscribed();
+            }
+          };
+          sharded = s;
+          if (closed) {
+            return;
+          }
+          ((RedisClusterClient) backend.client()).ssubscribe(s, channel);
+        } else {
+          BinaryJedisPubSub s = new BinaryJedisPubSub() {
+            @Override
+            public void onMessage(byte[] ch, byte[] message) {
+              dispatch(message, consumer);
+            }
+
+            @Override
+            public void onSubscribe(byte[] ch, int count) {
+              onSubscribed();
+            }
+          };
+          plain = s;
+          if (closed) {
+            return;
+          }
+          backend.client().subscribe(s, channel);
+        }
+        backoff = 50;
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        if (subscribed) {
+          log.warn("the delivery bus lost its subscription, resubscribing: {}", e.toString());
+        }
+        subscribed = false;
+        sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+      }
+    }
+  }
+
+  private void onSubscribed() {
+    if (!subscribed) {
+      subscribed = true;
+      firstSubscription.countDown();
+      log.debug("delivery bus subscribed");
+    }
+  }
+
+  private static void dispatch(byte[] message, Consumer<BusEvent> consumer) {
+    BusEvent event;
+    try {
+      event = BusCodec.decode(message);
+    } catch (RuntimeException e) {
+      log.warn("ignoring a malformed bus event: {}", e.toString());
+      return;
+    }
+    try {
+      consumer.accept(event);
+    } catch (RuntimeException e) {
+      log.warn("bus event consumer failed: {}", e.toString());
+    }
+  }
+
+  /** Whether the subscription is up (events addressed to this instance arrive). */
+  boolean isSubscribed() {
+    return subscribed;
+  }
+
+  @Override
+  public void publish(String instanceId, BusEvent event) {
+    byte[] channel = keys.channel(instanceId);
+    byte[] data = BusCodec.encode(event);
+    try {
+      if (backend.settings().isCluster()) {
+        ((RedisClusterClient) backend.client()).spublish(channel, data);
+      } else {
+        backend.client().publish(channel, data);
+      }
+    } catch (RuntimeException e) {
+      // at most once: the messages stay sending and return to pending at their deadline
+      long n = publishFailures.incrementAndGet();
+      if (n == 1 || n % 1000 == 0) {
+        log.warn("could not publish to instance {} ({} failures so far): {}", instanceId, n, e.toString());
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      BinaryJedisPubSub p = plain;
+      if (p != null && p.isSubscribed()) {
+        p.unsubscribe();
+      }
+      BinaryJedisShardedPubSub s = sharded;
+      if (s != null && s.isSubscribed()) {
+        s.sunsubscribe();
+      }
+    } catch (RuntimeException e) {
+      log.debug("unsubscribe failed: {}", e.toString());
+    }
+    Thread t = subscriber;
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    backend.release(this);
+  }
+}

@@ -1,0 +1,56 @@
+package io.github.mpr4j.core.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Key and channel names. Every key of a connection carries the connection id as its hash tag, {@code
+ * prefix:{connectionId}:suffix}, so that all of them live in one slot of a Redis Cluster. Braces and
+ * percent signs in connection ids are percent-encoded, so that no id can end its tag early or forge the
+ * keys of another connection.
+ */
+final class RedisKeys {
+  private final String prefix;
+
+  RedisKeys(String prefix) {
+    this.prefix = prefix;
+  }
+
+  /** The six keys of a connection, in the order the queue script expects them. */
+  List<byte[]> connection(String connectionId) {
+    String base = prefix + ":{" + escape(connectionId) + "}:";
+    return List.of(bytes(base + "m"), bytes(base + "x"), bytes(base + "p"), bytes(base + "s"), bytes(base + "n"),
+        bytes(base + "live"));
+  }
+
+  /** The heartbeat key of an instance. */
+  String instance(String instanceId) {
+    return prefix + ":instance:" + instanceId;
+  }
+
+  /** The delivery channel of an instance. */
+  byte[] channel(String instanceId) {
+    return bytes(prefix + ":bus:{" + escape(instanceId) + "}");
+  }
+
+  static String escape(String id) {
+    if (id.indexOf('{') < 0 && id.indexOf('}') < 0 && id.indexOf('%') < 0) {
+      return id;
+    }
+    StringBuilder sb = new StringBuilder(id.length() + 8);
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      switch (c) {
+        case '{' -> sb.append("%7B");
+        case '}' -> sb.append("%7D");
+        case '%' -> sb.append("%25");
+        default -> sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

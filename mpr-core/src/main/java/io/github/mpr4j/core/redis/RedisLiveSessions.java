@@ -1,0 +1,93 @@
+package io.github.mpr4j.core.redis;
+
+import io.github.mpr4j.core.spi.LiveSession;
+import io.github.mpr4j.core.spi.LiveSessions;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Live sessions on Redis: one hash per connection (in the connection's slot) naming the session, its
+ * instance and its holder. Replacement and scoped removal are atomic scripts. A session whose instance has
+ * stopped its heartbeat is gone: lookups ignore it and delete it (only if it is still that session).
+ */
+final class RedisLiveSessions implements LiveSessions {
+  private static final byte[] PUT = RedisKeys.bytes("sessionPut");
+  private static final byte[] REMOVE = RedisKeys.bytes("sessionRemove");
+  private static final byte[] ANY = new byte[0];
+
+  private final RedisBackend backend;
+  private final QueueScript script;
+  private final RedisKeys keys;
+
+  RedisLiveSessions(RedisBackend backend, QueueScript script, RedisKeys keys) {
+    this.backend = backend;
+    this.script = script;
+    this.keys = keys;
+  }
+
+  RedisBackend backend() {
+    return backend;
+  }
+
+  @Override
+  public Optional<LiveSession> put(LiveSession session) {
+    Object reply = script.run(keys.connection(session.connectionId()), List.of(PUT,
+        RedisKeys.bytes(session.sessionId()), RedisKeys.bytes(session.instanceId()),
+        RedisKeys.bytes(session.holderId())));
+    return session(session.connectionId(), reply);
+  }
+
+  @Override
+  public Optional<LiveSession> remove(String connectionId, String sessionId, String holderId) {
+    return remove(connectionId, sessionId, holderId, null);
+  }
+
+  /** Removes a session found dead, unless it has been replaced meanwhile. */
+  void removeDead(LiveSession s) {
+    remove(s.connectionId(), s.sessionId(), s.holderId(), s.instanceId());
+  }
+
+  private Optional<LiveSession> remove(String connectionId, String sessionId, String holderId, String instanceId) {
+    Object reply = script.run(keys.connection(connectionId), List.of(REMOVE, orAny(sessionId), orAny(holderId),
+        orAny(instanceId)));
+    return session(connectionId, reply);
+  }
+
+  @Override
+  public Optional<LiveSession> get(String connectionId) {
+    List<byte[]> k = keys.connection(connectionId);
+    List<byte[]> fields = backend.client().hmget(k.get(5), S, I, H);
+    if (fields.get(0) == null || fields.get(1) == null || fields.get(2) == null) {
+      return Optional.empty();
+    }
+    LiveSession s = new LiveSession(connectionId, RedisQueueStore.text(fields.get(0)),
+        RedisQueueStore.text(fields.get(1)), RedisQueueStore.text(fields.get(2)));
+    if (backend.instances().isAlive(s.instanceId())) {
+      return Optional.of(s);
+    }
+    removeDead(s);
+    return Optional.empty();
+  }
+
+  private static final byte[] S = RedisKeys.bytes("s");
+  private static final byte[] I = RedisKeys.bytes("i");
+  private static final byte[] H = RedisKeys.bytes("h");
+
+  private static byte[] orAny(String s) {
+    return s == null ? ANY : RedisKeys.bytes(s);
+  }
+
+  private static Optional<LiveSession> session(String connectionId, Object reply) {
+    List<?> fields = (List<?>) reply;
+    if (fields.size() < 3 || fields.get(0) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new LiveSession(connectionId, RedisQueueStore.text(fields.get(0)),
+        RedisQueueStore.text(fields.get(1)), RedisQueueStore.text(fields.get(2))));
+  }
+
+  @Override
+  public void close() {
+    backend.release(this);
+  }
+}

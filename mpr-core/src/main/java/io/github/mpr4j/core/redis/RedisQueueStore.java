@@ -1,0 +1,190 @@
+package io.github.mpr4j.core.redis;
+
+import io.github.mpr4j.core.spi.LiveSession;
+import io.github.mpr4j.core.spi.LiveSessions;
+import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.SessionRoutingStore;
+import io.github.mpr4j.core.spi.StoredMessage;
+import io.github.mpr4j.core.spi.TakeRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The queues on Redis: each operation is one EVALSHA of the queue script on the connection's keys, so it
+ * is atomic, and costs one round trip. Pending messages are in a sorted set by sequence number (and one
+ * per recipient), sending ones in a sorted set by deadline; removal by id is O(log n).
+ */
+final class RedisQueueStore implements QueueStore, SessionRoutingStore {
+  private static final byte[] APPEND = RedisKeys.bytes("append");
+  private static final byte[] APPEND_ROUTED = RedisKeys.bytes("appendRouted");
+  private static final byte[] TAKE = RedisKeys.bytes("take");
+  private static final byte[] CLAIM = RedisKeys.bytes("claim");
+  private static final byte[] RELEASE = RedisKeys.bytes("release");
+  private static final byte[] REMOVE = RedisKeys.bytes("remove");
+  private static final byte[] REMOVE_ALL = RedisKeys.bytes("removeAll");
+  private static final byte[] COUNT = RedisKeys.bytes("count");
+  private static final byte[] ONE = RedisKeys.bytes("1");
+  private static final byte[] ZERO = RedisKeys.bytes("0");
+
+  private final RedisBackend backend;
+  private final QueueScript script;
+  private final RedisKeys keys;
+
+  RedisQueueStore(RedisBackend backend, QueueScript script, RedisKeys keys) {
+    this.backend = backend;
+    this.script = script;
+    this.keys = keys;
+  }
+
+  @Override
+  public void append(StoredMessage message) {
+    script.run(keys.connection(message.connectionId()), appendArgs(APPEND, message, message.sendingUntilMillis()));
+  }
+
+  @Override
+  public boolean routesFor(LiveSessions liveSessions) {
+    return liveSessions instanceof RedisLiveSessions s && s.backend() == backend;
+  }
+
+  @Override
+  public Optional<LiveSession> appendRouted(StoredMessage message, long sendingUntilMillis) {
+    List<?> session = (List<?>) script.run(keys.connection(message.connectionId()),
+        appendArgs(APPEND_ROUTED, message, sendingUntilMillis));
+    if (session.isEmpty()) {
+      return Optional.empty();
+    }
+    LiveSession s = new LiveSession(message.connectionId(), text(session.get(0)), text(session.get(1)),
+        text(session.get(2)));
+    if (backend.instances().isAlive(s.instanceId())) {
+      return Optional.of(s);
+    }
+    // its holder instance died without closing: the message waits as pending, and the session goes
+    release(message.connectionId(), List.of(message.id()));
+    backend.sessions().removeDead(s);
+    return Optional.empty();
+  }
+
+  private static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
+    List<byte[]> args = new ArrayList<>(5 + m.recipientDids().size());
+    args.add(op);
+    args.add(RedisKeys.bytes(m.id()));
+    args.add(MessageBlobs.encode(m));
+    args.add(number(sendingUntil));
+    args.add(number(m.payload().byteSize()));
+    for (String did : m.recipientDids()) {
+      args.add(RedisKeys.bytes(did));
+    }
+    return args;
+  }
+
+  @Override
+  public List<StoredMessage> take(TakeRequest r) {
+    List<byte[]> args = new ArrayList<>(7);
+    args.add(TAKE);
+    args.add(number(r.nowMillis()));
+    args.add(number(r.sendingUntilMillis()));
+    args.add(number(r.limit()));
+    args.add(number(r.limitBytes()));
+    args.add(r.delete() ? ONE : ZERO);
+    if (r.recipientDid() != null) {
+      args.add(RedisKeys.bytes(r.recipientDid()));
+    }
+    return messages(r.connectionId(), script.run(keys.connection(r.connectionId()), args));
+  }
+
+  @Override
+  public List<StoredMessage> claim(String connectionId, Collection<String> messageIds, long nowMillis,
+      long sendingUntilMillis) {
+    if (messageIds.isEmpty()) {
+      return List.of();
+    }
+    List<byte[]> args = new ArrayList<>(3 + messageIds.size());
+    args.add(CLAIM);
+    args.add(number(nowMillis));
+    args.add(number(sendingUntilMillis));
+    addIds(args, messageIds);
+    return messages(connectionId, script.run(keys.connection(connectionId), args));
+  }
+
+  @Override
+  public int release(String connectionId, Collection<String> messageIds) {
+    if (messageIds != null && messageIds.isEmpty()) {
+      return 0;
+    }
+    List<byte[]> args = new ArrayList<>(1 + (messageIds == null ? 0 : messageIds.size()));
+    args.add(RELEASE);
+    if (messageIds != null) {
+      addIds(args, messageIds);
+    }
+    return count(script.run(keys.connection(connectionId), args));
+  }
+
+  @Override
+  public int remove(String connectionId, Collection<String> messageIds) {
+    if (messageIds.isEmpty()) {
+      return 0;
+    }
+    List<byte[]> args = new ArrayList<>(1 + messageIds.size());
+    args.add(REMOVE);
+    addIds(args, messageIds);
+    return count(script.run(keys.connection(connectionId), args));
+  }
+
+  @Override
+  public int removeAll(String connectionId, String recipientDid) {
+    return count(script.run(keys.connection(connectionId), List.of(REMOVE_ALL, RedisKeys.bytes(recipientDid))));
+  }
+
+  @Override
+  public int count(String connectionId, String recipientDid, long nowMillis) {
+    List<byte[]> args = recipientDid == null
+        ? List.of(COUNT, number(nowMillis))
+        : List.of(COUNT, number(nowMillis), RedisKeys.bytes(recipientDid));
+    return count(script.run(keys.connection(connectionId), args));
+  }
+
+  @Override
+  public boolean isReady() {
+    return backend.isReady();
+  }
+
+  @Override
+  public String describe() {
+    return backend.settings().describe();
+  }
+
+  @Override
+  public void close() {
+    backend.release(this);
+  }
+
+  private static void addIds(List<byte[]> args, Collection<String> ids) {
+    for (String id : ids) {
+      args.add(RedisKeys.bytes(id));
+    }
+  }
+
+  private static List<StoredMessage> messages(String connectionId, Object reply) {
+    List<?> flat = (List<?>) reply;
+    List<StoredMessage> out = new ArrayList<>(flat.size() / 3);
+    for (int i = 0; i + 2 < flat.size(); i += 3) {
+      out.add(MessageBlobs.decode(text(flat.get(i)), connectionId, (Long) flat.get(i + 1), (byte[]) flat.get(i + 2)));
+    }
+    return out;
+  }
+
+  private static int count(Object reply) {
+    return Math.toIntExact((Long) reply);
+  }
+
+  static byte[] number(long n) {
+    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  static String text(Object reply) {
+    return new String((byte[]) reply, StandardCharsets.UTF_8);
+  }
+}
