@@ -18,14 +18,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** Small real implementations used by the core's tests. */
-final class TestFixtures {
+public final class TestFixtures {
   private TestFixtures() {}
 
-  static EncryptedMessage jwe(String ciphertext) {
+  public static EncryptedMessage jwe(String ciphertext) {
     return EncryptedMessage.ofJson("{\"protected\":\"eyJ0\",\"iv\":\"aXY\",\"ciphertext\":\"" + ciphertext + "\",\"tag\":\"dGFn\"}");
   }
 
-  static AddMessageOptions message(String connectionId, String ciphertext) {
+  public static AddMessageOptions message(String connectionId, String ciphertext) {
     return AddMessageOptions.of(connectionId, List.of("did:key:recipient"), jwe(ciphertext));
   }
 
@@ -33,7 +33,7 @@ final class TestFixtures {
    * Waits until the condition holds, polling for at most 5 s. Closing a holder ends its sessions on the
    * queue's workers, after close() has returned (close may be called on an event loop and never blocks).
    */
-  static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+  public static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -68,8 +68,8 @@ final class TestFixtures {
   }
 
   /** Records every push request. */
-  static final class RecordingPushNotifier implements PushNotifier {
-    final List<PushRequest> requests = new CopyOnWriteArrayList<>();
+  public static final class RecordingPushNotifier implements PushNotifier {
+    public final List<PushRequest> requests = new CopyOnWriteArrayList<>();
 
     @Override
     public void notify(PushRequest request) {
@@ -78,12 +78,12 @@ final class TestFixtures {
   }
 
   /** One received notification. */
-  record Received(String connectionId, List<QueuedMessage> messages) {}
+  public record Received(String connectionId, List<QueuedMessage> messages) {}
 
   /** Collects what a repository's listener is given. */
-  static final class Inbox implements MessagesReceivedListener {
-    final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-    final BlockingQueue<String> replaced = new LinkedBlockingQueue<>();
+  public static final class Inbox implements MessagesReceivedListener {
+    public final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    public final BlockingQueue<String> replaced = new LinkedBlockingQueue<>();
 
     @Override
     public void messagesReceived(String connectionId, List<QueuedMessage> messages) {
@@ -95,7 +95,7 @@ final class TestFixtures {
       replaced.add(connectionId + "/" + sessionId);
     }
 
-    Received next() throws InterruptedException {
+    public Received next() throws InterruptedException {
       Received r = received.poll(5, TimeUnit.SECONDS);
       if (r == null) {
         throw new AssertionError("no messagesReceived within 5 s");

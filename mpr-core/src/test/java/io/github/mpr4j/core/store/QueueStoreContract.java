@@ -475,12 +475,12 @@ public abstract class QueueStoreContract {
   }
 
   /** Work for one thread of {@link #runConcurrently}. */
-  protected interface ThreadBody {
+  public interface ThreadBody {
     void run(int thread) throws Exception;
   }
 
   /** Runs {@code body} on {@code threads} threads released together, and fails with the first failure. */
-  protected static void runConcurrently(int threads, ThreadBody body) throws Exception {
+  public static void runConcurrently(int threads, ThreadBody body) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CountDownLatch start = new CountDownLatch(1);

@@ -1,0 +1,185 @@
+package io.github.mpr4j.core.redis;
+
+import static io.github.mpr4j.core.TestFixtures.message;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.TestFixtures;
+import io.github.mpr4j.core.TestFixtures.Inbox;
+import io.github.mpr4j.core.TestFixtures.RecordingPushNotifier;
+import io.github.mpr4j.core.spi.LiveSession;
+import io.github.mpr4j.protocol.AddLiveSessionOptions;
+import io.github.mpr4j.protocol.AddMessageOptions;
+import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
+import io.github.mpr4j.protocol.GetLiveSessionOptions;
+import io.github.mpr4j.protocol.MessagePickupRepository;
+import io.github.mpr4j.protocol.PushNotificationToken;
+import io.github.mpr4j.protocol.RemoveLiveSessionOptions;
+import io.github.mpr4j.protocol.TakeFromQueueOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two instances (pickup queues, each with its own Redis connection) sharing one Redis: live sessions are
+ * cluster-wide and deliveries reach the holding instance. Run on a single node and on a cluster.
+ */
+@Timeout(60)
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+abstract class RedisInstancesContract {
+  private final List<AutoCloseable> open = new ArrayList<>();
+  protected PickupQueue a;
+  protected PickupQueue b;
+  protected RecordingPushNotifier pushesOfB = new RecordingPushNotifier();
+
+  /** Settings for a fresh (flushed) Redis. */
+  protected abstract RedisSettings settings();
+
+  @BeforeEach
+  void startInstances() {
+    a = instance(new RecordingPushNotifier());
+    b = instance(pushesOfB);
+  }
+
+  protected PickupQueue instance(RecordingPushNotifier push) {
+    RedisBackend redis = RedisBackend.connect(settings());
+    PickupQueue q = PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
+        .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId()).pushNotifier(push).build();
+    open.add(q);
+    return q;
+  }
+
+  @AfterEach
+  void closeInstances() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+
+  private static AddMessageOptions withToken(String connectionId) {
+    AddMessageOptions m = message(connectionId, "x");
+    return new AddMessageOptions(m.connectionId(), m.recipientDids(), m.payload(),
+        new PushNotificationToken("fcm", "device-token"));
+  }
+
+  @Test
+  void a_message_added_on_one_instance_reaches_the_holder_on_the_other_and_no_push_is_sent() throws Exception {
+    MessagePickupRepository onA = a.openRepository();
+    Inbox inbox = new Inbox();
+    onA.addMessagesReceivedListener(inbox);
+    onA.addLiveSession(new AddLiveSessionOptions("c1", "s1")).join();
+
+    String id = b.openRepository().addMessage(withToken("c1")).join();
+
+    assertEquals(id, inbox.next().messages().get(0).id());
+    assertTrue(pushesOfB.requests.isEmpty());
+    assertEquals(0, b.openRepository().getAvailableMessageCount(new GetAvailableMessageCountOptions("c1", null)).join(),
+        "a delivered message is sending until removed");
+  }
+
+  @Test
+  void the_newest_session_wins_across_instances_and_the_old_holder_is_told() throws Exception {
+    MessagePickupRepository onA = a.openRepository();
+    MessagePickupRepository onB = b.openRepository();
+    Inbox inboxA = new Inbox();
+    Inbox inboxB = new Inbox();
+    onA.addMessagesReceivedListener(inboxA);
+    onB.addMessagesReceivedListener(inboxB);
+    onA.addLiveSession(new AddLiveSessionOptions("c1", "old")).join();
+
+    onB.addLiveSession(new AddLiveSessionOptions("c1", "new")).join();
+
+    assertEquals("c1/old", inboxA.replaced.poll(5, TimeUnit.SECONDS));
+    assertFalse(onA.removeLiveSession(new RemoveLiveSessionOptions("c1", "old")).join(),
+        "the old holder cannot remove its successor's session");
+    assertTrue(onA.getLiveSession(new GetLiveSessionOptions("c1")).join());
+    String id = onA.addMessage(message("c1", "after takeover")).join();
+    assertEquals(id, inboxB.next().messages().get(0).id());
+    assertTrue(inboxA.received.isEmpty());
+  }
+
+  @Test
+  void closing_the_holder_ends_its_session_on_every_instance_and_pushes_resume() throws Exception {
+    MessagePickupRepository onA = a.openRepository();
+    onA.addLiveSession(new AddLiveSessionOptions("c1", "s1")).join();
+    MessagePickupRepository onB = b.openRepository();
+    assertTrue(onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
+
+    onA.close();
+
+    TestFixtures.eventually("the session ends",
+        () -> !onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
+    onB.addMessage(withToken("c1")).join();
+    assertEquals(1, pushesOfB.requests.size());
+  }
+
+  @Test
+  void a_session_whose_instance_stopped_its_heartbeat_expires_and_its_messages_wait_as_pending() throws Exception {
+    RedisBackend probe = RedisBackend.connect(settings());
+    try {
+      // an instance that beats once with a short time to live, then "dies" without closing
+      String dead = "instance-that-died";
+      probe.client().set(new RedisKeys(settings().keyPrefix()).instance(dead), "alive",
+          redis.clients.jedis.params.SetParams.setParams().px(700));
+      probe.liveSessions().put(new LiveSession("c1", "s1", dead, "holder-1"));
+      MessagePickupRepository onB = b.openRepository();
+      assertTrue(onB.getLiveSession(new GetLiveSessionOptions("c1")).join(), "alive while its heartbeat lasts");
+
+      TestFixtures.eventually("the session expires with its instance",
+          () -> !onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
+      onB.addMessage(withToken("c1")).join();
+
+      assertEquals(1, pushesOfB.requests.size(), "pushes resume");
+      assertEquals(1, onB.getAvailableMessageCount(new GetAvailableMessageCountOptions("c1", null)).join());
+    } finally {
+      probe.close();
+    }
+  }
+
+  @Test
+  void a_message_routed_to_a_dead_instance_by_the_atomic_append_is_pending_at_once() throws Exception {
+    RedisBackend probe = RedisBackend.connect(settings());
+    try {
+      probe.liveSessions().put(new LiveSession("c1", "s1", "never-alive", "holder-1"));
+      MessagePickupRepository onB = b.openRepository();
+
+      onB.addMessage(withToken("c1")).join();
+
+      assertEquals(1, onB.getAvailableMessageCount(new GetAvailableMessageCountOptions("c1", null)).join());
+      assertEquals(1, pushesOfB.requests.size());
+      assertFalse(onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
+    } finally {
+      probe.close();
+    }
+  }
+
+  @Test
+  void messages_taken_on_one_instance_are_not_handed_out_by_the_other_until_released() throws Exception {
+    MessagePickupRepository onA = a.openRepository();
+    MessagePickupRepository onB = b.openRepository();
+    for (int i = 0; i < 5; i++) {
+      onA.addMessage(message("c1", "m" + i)).join();
+    }
+
+    var first = onA.takeFromQueue(TakeFromQueueOptions.builder("c1").limit(3).build()).join();
+    var second = onB.takeFromQueue(TakeFromQueueOptions.builder("c1").limit(10).build()).join();
+
+    assertEquals(3, first.size());
+    assertEquals(2, second.size());
+    assertTrue(first.stream().noneMatch(m -> second.stream().anyMatch(n -> n.id().equals(m.id()))));
+  }
+
+  /** Instance settings with a short heartbeat, for expiry tests. */
+  static RedisSettings fast(RedisSettings s) {
+    return s.withInstanceTtl(Duration.ofMillis(900)).withTimeout(Duration.ofSeconds(2));
+  }
+}

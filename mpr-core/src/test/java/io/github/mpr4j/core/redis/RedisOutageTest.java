@@ -1,0 +1,69 @@
+package io.github.mpr4j.core.redis;
+
+import static io.github.mpr4j.core.TestFixtures.message;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
+import io.github.mpr4j.protocol.MessagePickupRepository;
+import io.github.mpr4j.protocol.MprRpcException;
+import io.github.mpr4j.protocol.RpcErrors;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Redis goes away and comes back: requests fail fast and retryable meanwhile, and nothing answered is lost. */
+@Timeout(90)
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class RedisOutageTest {
+
+  @Test
+  void requests_during_an_outage_fail_retryable_within_the_timeout_and_work_again_after_it() throws Exception {
+    try (RedisServers.Node node = RedisServers.durableSingle()) {
+      RedisBackend redis = RedisBackend.connect(RedisSettings.single(node.uri()).withTimeout(Duration.ofMillis(500)));
+      try (PickupQueue queue = PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
+          .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId()).build()) {
+        MessagePickupRepository repository = queue.openRepository();
+        for (int i = 0; i < 20; i++) {
+          repository.addMessage(message("c1", "before-" + i)).join();
+        }
+
+        node.kill();
+        long start = System.nanoTime();
+        CompletionException failure = assertThrows(CompletionException.class,
+            () -> repository.addMessage(message("c1", "during")).join());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        MprRpcException error = assertInstanceOf(MprRpcException.class, failure.getCause());
+        assertEquals(RpcErrors.OPERATION_FAILED, error.code());
+        assertTrue(error.retryable());
+        assertTrue(millis < 5_000, "answered within a bounded time, took " + millis + " ms");
+        assertTrue(!queue.isReady(), "not ready while Redis is down");
+
+        node.restart();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+          try {
+            repository.addMessage(message("c1", "after")).join();
+            break;
+          } catch (CompletionException e) {
+            if (System.nanoTime() > deadline) {
+              throw e;
+            }
+            Thread.sleep(100);
+          }
+        }
+        assertTrue(queue.isReady());
+        assertEquals(21, repository.getAvailableMessageCount(new GetAvailableMessageCountOptions("c1", null)).join(),
+            "the 20 answered before the crash and the one after");
+      }
+    }
+  }
+}
