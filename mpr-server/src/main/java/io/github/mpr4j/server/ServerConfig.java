@@ -1,6 +1,7 @@
 package io.github.mpr4j.server;
 
 import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.redis.RedisSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
@@ -37,6 +38,8 @@ import java.util.Set;
  * @param visibilityTimeout how long a handed-out message waits for removal ({@code MPR_VISIBILITY_TIMEOUT_MS})
  * @param workerThreads threads that run store operations ({@code MPR_WORKER_THREADS})
  * @param shutdownGrace how long shutdown waits for requests in flight ({@code MPR_SHUTDOWN_GRACE_MS})
+ * @param redis how to reach Redis when {@code store} is {@link Store#REDIS} ({@code REDIS_TYPE},
+ *     {@code REDIS_URL}, {@code REDIS_NODES}, {@code REDIS_NATMAP}, {@code MPR_REDIS_*}), else {@code null}
  */
 public record ServerConfig(
     int appPort,
@@ -54,14 +57,17 @@ public record ServerConfig(
     int maxTake,
     Duration visibilityTimeout,
     int workerThreads,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    RedisSettings redis) {
 
   /** The stores this build supports. */
   public enum Store {
     /** Durable, on local disk (the default). */
     EMBEDDED,
     /** In heap memory, lost when the process ends. */
-    MEMORY
+    MEMORY,
+    /** On Redis (single node or Cluster), shared by every instance. */
+    REDIS
   }
 
   public static final String APP_PORT = "APP_PORT";
@@ -80,9 +86,17 @@ public record ServerConfig(
   public static final String MPR_VISIBILITY_TIMEOUT_MS = "MPR_VISIBILITY_TIMEOUT_MS";
   public static final String MPR_WORKER_THREADS = "MPR_WORKER_THREADS";
   public static final String MPR_SHUTDOWN_GRACE_MS = "MPR_SHUTDOWN_GRACE_MS";
+  public static final String REDIS_TYPE = "REDIS_TYPE";
+  public static final String REDIS_URL = "REDIS_URL";
+  public static final String REDIS_NODES = "REDIS_NODES";
+  public static final String REDIS_NATMAP = "REDIS_NATMAP";
+  public static final String MPR_REDIS_TIMEOUT_MS = "MPR_REDIS_TIMEOUT_MS";
+  public static final String MPR_REDIS_POOL_SIZE = "MPR_REDIS_POOL_SIZE";
+  public static final String MPR_REDIS_KEY_PREFIX = "MPR_REDIS_KEY_PREFIX";
+  public static final String MPR_INSTANCE_TTL_MS = "MPR_INSTANCE_TTL_MS";
 
   /** Settings of stores that later versions support; this build refuses to start when one is set. */
-  static final List<String> UNSUPPORTED_STORE_VARIABLES = List.of("REDIS_URL", "REDIS_NODES", "MONGODB_URI");
+  static final List<String> UNSUPPORTED_STORE_VARIABLES = List.of("MONGODB_URI");
 
   public ServerConfig {
     checkPort(APP_PORT, appPort);
@@ -110,6 +124,11 @@ public record ServerConfig(
       throw new ConfigurationException(MPR_MAX_PAYLOAD_BYTES,
           "must not exceed " + MPR_MAX_FRAME_BYTES + " (" + maxFrameBytes + "), not " + maxPayloadBytes);
     }
+    if ((store == Store.REDIS) != (redis != null)) {
+      throw new ConfigurationException(MPR_STORE, store == Store.REDIS
+          ? "is redis, but neither " + REDIS_URL + " nor " + REDIS_NODES + " is set"
+          : "is " + store.name().toLowerCase(Locale.ROOT) + ", but Redis settings are given");
+    }
     Set<String> secrets = new HashSet<>();
     for (AuthToken t : authTokens) {
       if (!secrets.add(t.secret())) {
@@ -132,16 +151,17 @@ public record ServerConfig(
     Env e = new Env(env);
     for (String name : UNSUPPORTED_STORE_VARIABLES) {
       if (e.get(name) != null) {
-        throw new ConfigurationException(name, "this build supports the embedded and memory stores only"
-            + " (Redis and MongoDB arrive in later versions); unset " + name + " and choose " + MPR_STORE
-            + "=embedded or memory");
+        throw new ConfigurationException(name, "this build supports the embedded, memory and Redis stores"
+            + " (MongoDB arrives in a later version); unset " + name);
       }
     }
+    RedisSettings redis = e.redis();
+    Store store = e.store(MPR_STORE, redis != null);
     return new ServerConfig(
         e.port(APP_PORT, 3500),
         e.port(WS_PORT, 3100),
         e.bindAddress(MPR_BIND_ADDRESS, "0.0.0.0"),
-        e.store(MPR_STORE),
+        store,
         e.path(MPR_DATA_DIR, "./data"),
         e.bool(MPR_EMBEDDED_FSYNC, false),
         e.integer(MPR_EMBEDDED_CACHE_MB, 4, 1),
@@ -153,7 +173,8 @@ public record ServerConfig(
         e.integer(MPR_MAX_TAKE, 1000, 1),
         Duration.ofMillis(e.integer(MPR_VISIBILITY_TIMEOUT_MS, 60_000, 1)),
         e.integer(MPR_WORKER_THREADS, PickupQueue.Settings.DEFAULT_WORKER_THREADS, 1),
-        Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)));
+        Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)),
+        redis);
   }
 
   /** Whether clients must present a token. */
@@ -164,7 +185,7 @@ public record ServerConfig(
   /** This configuration with other ports (0 picks free ones), for tests and embedding. */
   public ServerConfig withPorts(int wsPort, int appPort) {
     return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens, maxFrameBytes,
-        maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace);
+        maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace, redis);
   }
 
   /** The effective configuration as one block of {@code NAME=value} lines, tokens masked. */
@@ -186,6 +207,14 @@ public record ServerConfig(
     line(sb, MPR_VISIBILITY_TIMEOUT_MS, visibilityTimeout.toMillis());
     line(sb, MPR_WORKER_THREADS, workerThreads);
     line(sb, MPR_SHUTDOWN_GRACE_MS, shutdownGrace.toMillis());
+    if (redis != null) {
+      line(sb, REDIS_TYPE, redis.isCluster() ? "cluster" : "single");
+      line(sb, redis.isCluster() ? REDIS_NODES : REDIS_URL, redis.describe());
+      line(sb, MPR_REDIS_TIMEOUT_MS, redis.timeout().toMillis());
+      line(sb, MPR_REDIS_POOL_SIZE, redis.poolSize());
+      line(sb, MPR_REDIS_KEY_PREFIX, redis.keyPrefix());
+      line(sb, MPR_INSTANCE_TTL_MS, redis.instanceTtl().toMillis());
+    }
     return sb.toString();
   }
 
@@ -281,21 +310,128 @@ public record ServerConfig(
       return v;
     }
 
-    Store store(String name) {
+    Store store(String name, boolean redisConfigured) {
       String v = get(name);
       if (v == null) {
-        return Store.EMBEDDED;
+        return redisConfigured ? Store.REDIS : Store.EMBEDDED;
       }
+      Store store;
       switch (v.toLowerCase(Locale.ROOT)) {
         case "embedded":
-          return Store.EMBEDDED;
+          store = Store.EMBEDDED;
+          break;
         case "memory":
-          return Store.MEMORY;
+          store = Store.MEMORY;
+          break;
+        case "redis":
+          store = Store.REDIS;
+          break;
         default:
-          throw new ConfigurationException(name, "must be embedded or memory, not '" + v
-              + "' (this build supports the embedded and memory stores only; Redis and MongoDB arrive in later"
-              + " versions)");
+          throw new ConfigurationException(name, "must be embedded, memory or redis, not '" + v + "'");
       }
+      if (store == Store.REDIS && !redisConfigured) {
+        throw new ConfigurationException(REDIS_URL, "must be set (or " + REDIS_NODES + " for a cluster) when "
+            + name + " is redis");
+      }
+      if (store != Store.REDIS && redisConfigured) {
+        throw new ConfigurationException(name, "is " + v + ", but " + REDIS_URL + " or " + REDIS_NODES
+            + " is set: unset them, or leave " + name + " unset (or redis) to use Redis");
+      }
+      return store;
+    }
+
+    /** The Redis settings, or null when neither REDIS_URL nor REDIS_NODES is set. */
+    RedisSettings redis() {
+      String type = get(REDIS_TYPE);
+      String url = get(REDIS_URL);
+      String nodes = get(REDIS_NODES);
+      boolean cluster;
+      if (type == null) {
+        if (url == null && nodes == null) {
+          return null;
+        }
+        cluster = url == null;
+      } else {
+        switch (type.toLowerCase(Locale.ROOT)) {
+          case "single":
+            cluster = false;
+            break;
+          case "cluster":
+            cluster = true;
+            break;
+          default:
+            throw new ConfigurationException(REDIS_TYPE, "must be single or cluster, not '" + type + "'");
+        }
+      }
+      RedisSettings settings;
+      if (cluster) {
+        if (nodes == null) {
+          throw new ConfigurationException(REDIS_NODES, "must list the cluster's nodes as host:port,host:port when "
+              + REDIS_TYPE + " is cluster");
+        }
+        List<String> list = new ArrayList<>();
+        for (String n : nodes.split(",")) {
+          if (!n.isBlank()) {
+            list.add(n.strip());
+          }
+        }
+        Map<String, String> natMap = natMap();
+        try {
+          settings = RedisSettings.cluster(list).withNatMap(natMap);
+        } catch (IllegalArgumentException ex) {
+          throw new ConfigurationException(REDIS_NODES, ex.getMessage());
+        }
+      } else {
+        if (url == null) {
+          throw new ConfigurationException(REDIS_URL, "must be set (redis://host:port) when " + REDIS_TYPE
+              + " is single");
+        }
+        try {
+          settings = RedisSettings.single(java.net.URI.create(url));
+        } catch (IllegalArgumentException ex) {
+          // never echo the URL: it may hold a password
+          throw new ConfigurationException(REDIS_URL, "must be a URL like redis://[user:password@]host:port[/db]");
+        }
+      }
+      try {
+        return settings
+            .withTimeout(Duration.ofMillis(integer(MPR_REDIS_TIMEOUT_MS, 2_000, 1)))
+            .withPoolSize(integer(MPR_REDIS_POOL_SIZE, RedisSettings.DEFAULT_POOL_SIZE, 1))
+            .withKeyPrefix(get(MPR_REDIS_KEY_PREFIX) == null ? RedisSettings.DEFAULT_KEY_PREFIX
+                : get(MPR_REDIS_KEY_PREFIX))
+            .withInstanceTtl(Duration.ofMillis(integer(MPR_INSTANCE_TTL_MS, 10_000, 300)));
+      } catch (IllegalArgumentException ex) {
+        throw new ConfigurationException(MPR_REDIS_KEY_PREFIX, ex.getMessage());
+      }
+    }
+
+    /**
+     * REDIS_NATMAP as the TypeScript server reads it: {@code externalHost:externalPort:internalHost:internalPort}
+     * entries, comma-separated; a node that announces the internal address is reached at the external one.
+     */
+    private Map<String, String> natMap() {
+      String v = get(REDIS_NATMAP);
+      if (v == null) {
+        return Map.of();
+      }
+      Map<String, String> map = new java.util.LinkedHashMap<>();
+      for (String entry : v.split(",")) {
+        if (entry.isBlank()) {
+          continue;
+        }
+        String[] parts = entry.strip().split(":");
+        if (parts.length != 4) {
+          throw new ConfigurationException(REDIS_NATMAP, "entries are externalHost:externalPort:internalHost:"
+              + "internalPort, not '" + entry.strip() + "'");
+        }
+        map.put(parts[2] + ":" + parts[3], parts[0] + ":" + parts[1]);
+      }
+      try {
+        RedisSettings.cluster(List.of("check:1")).withNatMap(map);
+      } catch (IllegalArgumentException ex) {
+        throw new ConfigurationException(REDIS_NATMAP, ex.getMessage());
+      }
+      return map;
     }
 
     Path path(String name, String defaultValue) {

@@ -94,7 +94,7 @@ class ServerConfigTest {
       "APP_PORT|http", "APP_PORT|65536", "APP_PORT|-1",
       "WS_PORT|31.5", "WS_PORT|70000",
       "MPR_BIND_ADDRESS|no such host.invalid",
-      "MPR_STORE|redis", "MPR_STORE|mongo",
+      "MPR_STORE|cassandra", "MPR_STORE|mongo",
       "MPR_EMBEDDED_FSYNC|yes",
       "MPR_EMBEDDED_CACHE_MB|0", "MPR_EMBEDDED_CACHE_MB|32MiB",
       "MPR_MAX_FRAME_BYTES|0", "MPR_MAX_FRAME_BYTES|2MiB",
@@ -119,12 +119,70 @@ class ServerConfigTest {
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
   }
 
+  @Test
+  void a_mongodb_setting_is_refused_as_unsupported_by_this_build() {
+    ConfigurationException e = refused("MONGODB_URI", "mongodb://localhost:27017");
+    assertEquals("MONGODB_URI", e.variable());
+    assertTrue(e.getMessage().contains("MongoDB arrives in a later version"), e.getMessage());
+  }
+
+  @Test
+  void redis_url_alone_selects_a_single_redis_node_with_the_default_settings() {
+    ServerConfig c = read("REDIS_URL", "redis://cache.internal:6380");
+    assertEquals(ServerConfig.Store.REDIS, c.store());
+    assertFalse(c.redis().isCluster());
+    assertEquals("cache.internal", c.redis().uri().getHost());
+    assertEquals(Duration.ofSeconds(2), c.redis().timeout());
+    assertEquals(Duration.ofSeconds(10), c.redis().instanceTtl());
+    assertEquals("mpr", c.redis().keyPrefix());
+  }
+
+  @Test
+  void redis_nodes_select_a_cluster_and_the_natmap_maps_announced_addresses_to_reachable_ones() {
+    ServerConfig c = read("REDIS_TYPE", "cluster", "REDIS_NODES", "10.0.0.1:7000, 10.0.0.2:7000",
+        "REDIS_NATMAP", "203.0.113.5:17000:10.0.0.1:7000,203.0.113.5:17001:10.0.0.2:7000",
+        "MPR_REDIS_TIMEOUT_MS", "750", "MPR_REDIS_POOL_SIZE", "8", "MPR_REDIS_KEY_PREFIX", "tenant1",
+        "MPR_INSTANCE_TTL_MS", "3000");
+    assertTrue(c.redis().isCluster());
+    assertEquals(List.of("10.0.0.1:7000", "10.0.0.2:7000"), c.redis().clusterNodes());
+    assertEquals(Map.of("10.0.0.1:7000", "203.0.113.5:17000", "10.0.0.2:7000", "203.0.113.5:17001"),
+        c.redis().natMap());
+    assertEquals(Duration.ofMillis(750), c.redis().timeout());
+    assertEquals(8, c.redis().poolSize());
+    assertEquals("tenant1", c.redis().keyPrefix());
+    assertEquals(Duration.ofSeconds(3), c.redis().instanceTtl());
+  }
+
+  @Test
+  void the_redis_password_never_appears_in_the_description() {
+    ServerConfig c = read("REDIS_URL", "redis://user:s3cret@cache:6379/2");
+    assertFalse(c.describe().contains("s3cret"), c.describe());
+    assertFalse(c.toString().contains("s3cret"), c.toString());
+    assertTrue(c.describe().contains("REDIS_URL=redis(redis://cache:6379/2)"), c.describe());
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"REDIS_URL", "REDIS_NODES", "MONGODB_URI"})
-  void redis_and_mongodb_settings_are_refused_as_unsupported_by_this_build(String variable) {
-    ConfigurationException e = refused(variable, "redis://localhost:6379");
-    assertEquals(variable, e.variable());
-    assertTrue(e.getMessage().contains("embedded and memory stores only"), e.getMessage());
+  @CsvSource(delimiter = '|', value = {
+      "REDIS_TYPE|cluster|REDIS_NODES",
+      "REDIS_TYPE|single|REDIS_URL",
+      "REDIS_TYPE|sentinel|REDIS_TYPE",
+      "MPR_STORE|redis|REDIS_URL",
+      "REDIS_URL|http://cache:6379|REDIS_URL",
+      "REDIS_NODES|cache|REDIS_NODES"})
+  void incomplete_or_malformed_redis_settings_name_the_variable(String variable, String value, String named) {
+    assertEquals(named, refused(variable, value).variable());
+  }
+
+  @Test
+  void a_malformed_natmap_entry_is_refused() {
+    ConfigurationException e = refused("REDIS_NODES", "a:1", "REDIS_NATMAP", "1.2.3.4:5:6.7.8.9");
+    assertEquals("REDIS_NATMAP", e.variable());
+  }
+
+  @Test
+  void another_store_with_redis_settings_is_refused_rather_than_ignoring_them() {
+    ConfigurationException e = refused("MPR_STORE", "embedded", "REDIS_URL", "redis://cache:6379");
+    assertEquals("MPR_STORE", e.variable());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.store.EmbeddedStoreSettings;
 import io.github.mpr4j.core.store.QueueStores;
@@ -61,8 +62,15 @@ public final class ServerRuntime {
       log.warn("MPR_AUTH_TOKENS is not set: every WebSocket client is accepted without a token");
     }
     try {
-      queue = PickupQueue.builder()
-          .store(openStore())
+      PickupQueue.Builder builder = PickupQueue.builder();
+      if (config.store() == ServerConfig.Store.REDIS) {
+        RedisBackend redis = connectRedis();
+        builder.store(redis.queueStore()).liveSessions(redis.liveSessions()).deliveryBus(redis.deliveryBus())
+            .instanceId(redis.instanceId());
+      } else {
+        builder.store(openStore());
+      }
+      queue = builder
           .settings(new PickupQueue.Settings(config.visibilityTimeout(), config.maxTake(), config.workerThreads(),
               MAX_QUEUED_OPERATIONS))
           .build();
@@ -79,6 +87,14 @@ public final class ServerRuntime {
     }
     log.info("MPR server ready: JSON-RPC WebSocket on ws://{}:{}/, HTTP on http://{}:{}/ (health, ready, metrics),"
         + " store {}", config.bindAddress(), wsPort(), config.bindAddress(), appPort(), config.store());
+  }
+
+  private RedisBackend connectRedis() {
+    try {
+      return RedisBackend.connect(config.redis());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("could not connect to " + config.redis().describe() + ": " + e, e);
+    }
   }
 
   private QueueStore openStore() {
