@@ -2,26 +2,61 @@
 # End-to-end benchmark: starts the server jar on loopback with the given store, runs the load tool
 # against it, stops the server. Build first: mvn -q -B -DskipTests package
 # The server is warmed up first with 10 s of addMessage (BENCH_WARMUP=0 skips it).
-# Usage: bash scripts/bench-e2e.sh memory|embedded MODE [load tool options...]
+# Usage: bash scripts/bench-e2e.sh memory|embedded|redis MODE [load tool options...]
 #   e.g. bash scripts/bench-e2e.sh embedded add --seconds 20
+# With redis, a redis-server (from the PATH) is started on 127.0.0.1:${BENCH_REDIS_PORT:-13379}, without
+# persistence, and its command counts are printed after the run. BENCH_INSTANCES=2 starts a second server
+# instance on the same Redis; the live mode then adds through it (cross-instance delivery).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 store=$1; mode=$2; shift 2
 data=$(mktemp -d)
 ws=${BENCH_WS_PORT:-13100}; app=${BENCH_APP_PORT:-13500}
-WS_PORT=$ws APP_PORT=$app MPR_BIND_ADDRESS=127.0.0.1 MPR_STORE=$store MPR_DATA_DIR="$data" \
-  java ${BENCH_SERVER_JVM:--Xmx256m} -jar mpr-server/target/mpr-server-*-all.jar > "$data/server.log" 2>&1 &
-pid=$!
-stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"; }
+instances=${BENCH_INSTANCES:-1}
+redis_port=${BENCH_REDIS_PORT:-13379}
+pids=()
+stop() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ "$store" = redis ] && redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$data"
+}
 trap stop EXIT
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$app/ready" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+extra_env=()
+if [ "$store" = redis ]; then
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$data" \
+    --daemonize yes --logfile "$data/redis.log"
+  for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  extra_env=(REDIS_URL="redis://127.0.0.1:$redis_port")
+fi
+start_server() { # ws app
+  env WS_PORT=$1 APP_PORT=$2 MPR_BIND_ADDRESS=127.0.0.1 MPR_STORE=$store MPR_DATA_DIR="$data/$1" "${extra_env[@]}" \
+    java ${BENCH_SERVER_JVM:--Xmx256m} -jar mpr-server/target/mpr-server-*-all.jar > "$data/server-$1.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$2/ready" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "server on $1 not ready:" >&2; cat "$data/server-$1.log" >&2; return 1
+}
+start_server "$ws" "$app"
+sender=()
+if [ "$instances" = 2 ]; then
+  start_server $((ws + 1)) $((app + 1))
+  [ "$mode" = live ] && sender=(--sender-uri "ws://127.0.0.1:$((ws + 1))/")
+fi
 if [ "${BENCH_WARMUP:-1}" = 1 ]; then
   # warm the server's JIT up with 10 s of addMessage on other connections than the measured ones
   java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode add \
     --uri "ws://127.0.0.1:$ws/" --seconds 10 --messages 200000 --connections 1000 > /dev/null
+  [ "$store" = redis ] && redis-cli -p "$redis_port" flushall >/dev/null
 fi
+[ "$store" = redis ] && redis-cli -p "$redis_port" config resetstat >/dev/null
 java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode "$mode" \
-  --uri "ws://127.0.0.1:$ws/" --server-pid "$pid" "$@"
+  --uri "ws://127.0.0.1:$ws/" --server-pid "${pids[0]}" "${sender[@]}" "$@"
+if [ "$store" = redis ]; then
+  # commands that clients sent (evalsha, publish...) and the total that Redis ran, scripts' inner calls included
+  redis-cli -p "$redis_port" info commandstats | grep -E '^cmdstat_(evalsha|publish|spublish|hmget|exists|set):' \
+    | sed 's/,usec_per_call.*//' | tr '\n' ' '
+  redis-cli -p "$redis_port" info stats | grep -E '^total_commands_processed' | tr -d '\r'
+fi

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * Modes: {@code add} (pipelined addMessage throughput), {@code live} (addMessage on one socket to
- * messagesReceived on another, at {@code --rate} messages/s: latency percentiles), {@code drain}
+ * messagesReceived on another, at {@code --rate} messages/s: latency percentiles; {@code --sender-uri}
+ * adds through a second instance), {@code drain}
  * (fill {@code --messages}, then takeFromQueue 100 + removeMessages until empty: messages/s), {@code fill}
  * (add {@code --messages} and report the server's heap after a GC, via jcmd). Every run is bounded by
  * {@code --seconds} and {@code --messages} and stops by itself.
@@ -248,7 +249,12 @@ public final class LoadTool {
     }
 
     AtomicLong sent = new AtomicLong();
-    WsConnection sender = WsConnection.open(group, uri, text -> {
+    // --sender-uri: add through another instance than the holder's (cross-instance delivery)
+    URI senderUri = URI.create(opts.getOrDefault("sender-uri", uri.toString()));
+    if (!InetAddress.getByName(senderUri.getHost()).isLoopbackAddress()) {
+      throw new IllegalArgumentException("the load tool only targets loopback addresses, not " + senderUri.getHost());
+    }
+    WsConnection sender = WsConnection.open(group, senderUri, text -> {
       if (text.contains("\"error\"")) {
         errors.incrementAndGet();
         firstError.compareAndSet(null, text);

@@ -63,6 +63,8 @@ public final class DefaultPickupQueue implements PickupQueue {
   private final ThreadPoolExecutor workers;
   /** The store itself when it can append and find the live session in one step, else null. */
   private final SessionRoutingStore routingStore;
+  /** addMessage calls on the routing store whose reply has not come yet (bounded like the worker queue). */
+  private final AtomicInteger asyncInFlight = new AtomicInteger();
   private final Map<String, HolderRepository> holders = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -114,20 +116,13 @@ public final class DefaultPickupQueue implements PickupQueue {
   // ---------------------------------------------------------------- operations
 
   CompletableFuture<String> addMessage(AddMessageOptions o) {
+    if (routingStore != null) {
+      return addRouted(o);
+    }
     return run(() -> {
       long now = clock.millis();
       String id = MessageIds.next(now);
       String connectionId = o.connectionId();
-      if (routingStore != null) {
-        StoredMessage pending = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(), 0);
-        Optional<LiveSession> session = routingStore.appendRouted(pending, now + visibilityMillis);
-        if (session.isPresent()) {
-          route(new BusEvent.Delivery(session.get(), List.of(pending.toQueuedMessage())), true, true);
-        } else {
-          push(connectionId, id, o.pushNotificationToken());
-        }
-        return id;
-      }
       // with a live session, the message is stored as sending for its holder: one store write, not two
       Optional<LiveSession> session = liveSessions.get(connectionId);
       StoredMessage stored = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(),
@@ -149,6 +144,58 @@ public final class DefaultPickupQueue implements PickupQueue {
       }
       return id;
     });
+  }
+
+  /**
+   * addMessage on a store that appends and finds the live session in one asynchronous step: no worker
+   * thread waits for it, and the answer follows the store's reply directly.
+   */
+  private CompletableFuture<String> addRouted(AddMessageOptions o) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
+    }
+    if (asyncInFlight.incrementAndGet() > settings.maxQueuedOperations()) {
+      asyncInFlight.decrementAndGet();
+      return CompletableFuture.failedFuture(busy());
+    }
+    long now = clock.millis();
+    String id = MessageIds.next(now);
+    String connectionId = o.connectionId();
+    StoredMessage pending = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(), 0);
+    CompletableFuture<Optional<LiveSession>> stored;
+    try {
+      stored = routingStore.appendRouted(pending, now + visibilityMillis);
+    } catch (RuntimeException e) {
+      stored = CompletableFuture.failedFuture(e);
+    }
+    return stored.handle((session, failure) -> {
+      asyncInFlight.decrementAndGet();
+      if (failure != null) {
+        throw storeFailure(failure);
+      }
+      if (session.isPresent()) {
+        route(new BusEvent.Delivery(session.get(), List.of(pending.toQueuedMessage())), false, true);
+      } else {
+        push(connectionId, id, o.pushNotificationToken());
+      }
+      return id;
+    });
+  }
+
+  private static RuntimeException storeFailure(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof MprException e) {
+      return e;
+    }
+    log.warn("store operation failed: {}", cause.toString());
+    return MprRpcException.operationFailed("the store failed: " + cause.getMessage(), true, cause);
+  }
+
+  private MprRpcException busy() {
+    return new MprRpcException(RpcErrors.TOO_MANY_REQUESTS,
+        "the server is busy: " + settings.maxQueuedOperations() + " operations are queued",
+        Map.of("retryAfterMs", 100));
   }
 
   private void push(String connectionId, String messageId, PushNotificationToken token) {
@@ -328,9 +375,7 @@ public final class DefaultPickupQueue implements PickupQueue {
       if (workers.isShutdown()) {
         return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
       }
-      return CompletableFuture.failedFuture(new MprRpcException(RpcErrors.TOO_MANY_REQUESTS,
-          "the server is busy: " + settings.maxQueuedOperations() + " operations are queued",
-          Map.of("retryAfterMs", 100)));
+      return CompletableFuture.failedFuture(busy());
     }
   }
 

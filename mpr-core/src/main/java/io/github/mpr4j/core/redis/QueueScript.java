@@ -6,19 +6,43 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * The connection queue's Lua script, run with EVALSHA and loaded again (on the node that owns the
- * connection's slot) whenever Redis answers NOSCRIPT, for example after a restart.
+ * The connection queue's Lua script, and the pipeline that carries its calls. Calls from every thread go
+ * into one queue; {@value #SENDERS} sender threads each take what has gathered (up to {@value #MAX_BATCH}
+ * calls) and send it as one pipeline, so that under load many calls share one write, one read and one
+ * round trip, as group commit does for a disk. A call is still one EVALSHA, atomic on its own. The script
+ * is loaded again, on the node that owns the connection's slot, whenever Redis answers NOSCRIPT (after a
+ * restart, say).
  */
-final class QueueScript {
+final class QueueScript implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QueueScript.class);
+  static final int SENDERS = 2;
+  static final int MAX_BATCH = 256;
+
   private final UnifiedJedis redis;
   private final byte[] source;
   private final byte[] sha;
+  private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+  private final List<Thread> senders = new ArrayList<>();
+  private volatile boolean closed;
+
+  private record Call(List<byte[]> keys, List<byte[]> args, CompletableFuture<Object> result) {}
 
   QueueScript(UnifiedJedis redis) {
     this.redis = redis;
@@ -31,16 +55,133 @@ final class QueueScript {
       throw new UncheckedIOException(e);
     }
     this.sha = sha1Hex(source);
+    for (int i = 0; i < SENDERS; i++) {
+      Thread t = new Thread(this::send, "mpr-redis-pipeline-" + (i + 1));
+      t.setDaemon(true);
+      senders.add(t);
+      t.start();
+    }
   }
 
-  /** Runs one operation on the keys of one connection. */
+  /** Runs one operation on the keys of one connection and waits for its answer. */
   Object run(List<byte[]> keys, List<byte[]> args) {
     try {
-      return redis.evalsha(sha, keys, args);
-    } catch (JedisNoScriptException e) {
-      redis.scriptLoad(source, keys.get(0));
-      return redis.evalsha(sha, keys, args);
+      return call(keys, args).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
     }
+  }
+
+  /** Runs one operation on the keys of one connection; the future completes on a sender thread. */
+  CompletableFuture<Object> call(List<byte[]> keys, List<byte[]> args) {
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    if (closed) {
+      result.completeExceptionally(new IllegalStateException("the Redis connection is closed"));
+      return result;
+    }
+    calls.add(new Call(keys, args, result));
+    return result;
+  }
+
+  private void send() {
+    List<Call> batch = new ArrayList<>(MAX_BATCH);
+    while (!closed) {
+      try {
+        Call first = calls.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        calls.drainTo(batch, MAX_BATCH - 1);
+        if (batch.size() == 1) {
+          sendOne(first);
+        } else {
+          sendPipelined(batch);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException | Error e) {
+        for (Call c : batch) {
+          c.result.completeExceptionally(e);
+        }
+      } finally {
+        batch.clear();
+      }
+    }
+    failPending();
+  }
+
+  private void sendOne(Call c) {
+    Object reply;
+    try {
+      reply = evalsha(c);
+    } catch (RuntimeException e) {
+      c.result.completeExceptionally(e);
+      return;
+    }
+    c.result.complete(reply);
+  }
+
+  private Object evalsha(Call c) {
+    try {
+      return redis.evalsha(sha, c.keys, c.args);
+    } catch (JedisNoScriptException e) {
+      redis.scriptLoad(source, c.keys.get(0));
+      return redis.evalsha(sha, c.keys, c.args);
+    }
+  }
+
+  private void sendPipelined(List<Call> batch) {
+    List<Response<Object>> responses = new ArrayList<>(batch.size());
+    try (AbstractPipeline pipeline = redis.pipelined()) {
+      for (Call c : batch) {
+        responses.add(pipeline.evalsha(sha, c.keys, c.args));
+      }
+      pipeline.sync();
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Call c = batch.get(i);
+      try {
+        c.result.complete(responses.get(i).get());
+      } catch (JedisDataException e) {
+        if (isNoScript(e)) {
+          sendOne(c); // loads the script, then runs the call alone
+        } else {
+          c.result.completeExceptionally(e);
+        }
+      } catch (RuntimeException e) {
+        c.result.completeExceptionally(e);
+      }
+    }
+  }
+
+  private static boolean isNoScript(JedisDataException e) {
+    return e instanceof JedisNoScriptException || (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"));
+  }
+
+  private void failPending() {
+    Call c;
+    while ((c = calls.poll()) != null) {
+      c.result.completeExceptionally(new IllegalStateException("the Redis connection is closed"));
+    }
+  }
+
+  /** Stops the senders; calls still queued fail. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Thread t : senders) {
+      try {
+        t.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    failPending();
   }
 
   private static byte[] sha1Hex(byte[] data) {

@@ -43,6 +43,7 @@ public final class RedisBackend implements AutoCloseable {
   private final String instanceId;
   private final UnifiedJedis client;
   private final InstanceRegistry instances;
+  private final QueueScript script;
   private final RedisQueueStore store;
   private final RedisLiveSessions sessions;
   private final RedisDeliveryBus bus;
@@ -54,7 +55,7 @@ public final class RedisBackend implements AutoCloseable {
     this.instanceId = instanceId;
     this.client = client;
     RedisKeys keys = new RedisKeys(settings.keyPrefix());
-    QueueScript script = new QueueScript(client);
+    this.script = new QueueScript(client);
     this.instances = new InstanceRegistry(client, keys, instanceId, settings.instanceTtl());
     this.store = new RedisQueueStore(this, script, keys);
     this.sessions = new RedisLiveSessions(this, script, keys);
@@ -213,6 +214,7 @@ public final class RedisBackend implements AutoCloseable {
     }
     bus.close();
     instances.close();
+    script.close();
     client.close();
   }
 }

@@ -2,14 +2,20 @@ package io.github.mpr4j.core.redis;
 
 import io.github.mpr4j.core.spi.BusEvent;
 import io.github.mpr4j.core.spi.DeliveryBus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.BinaryJedisShardedPubSub;
+import redis.clients.jedis.ClusterPipeline;
 import redis.clients.jedis.RedisClusterClient;
 
 /**
@@ -22,6 +28,7 @@ import redis.clients.jedis.RedisClusterClient;
 final class RedisDeliveryBus implements DeliveryBus {
   private static final Logger log = LoggerFactory.getLogger(RedisDeliveryBus.class);
   private static final long MAX_BACKOFF_MILLIS = 2_000;
+  private static final int MAX_QUEUED_EVENTS = 100_000;
 
   private final RedisBackend backend;
   private final RedisKeys keys;
@@ -32,10 +39,17 @@ final class RedisDeliveryBus implements DeliveryBus {
   private volatile Thread subscriber;
   private volatile BinaryJedisPubSub plain;
   private volatile BinaryJedisShardedPubSub sharded;
+  private final BlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>(MAX_QUEUED_EVENTS);
+  private final Thread publisher;
+
+  private record Outgoing(byte[] channel, byte[] data) {}
 
   RedisDeliveryBus(RedisBackend backend, RedisKeys keys) {
     this.backend = backend;
     this.keys = keys;
+    this.publisher = new Thread(this::publishLoop, "mpr-redis-publish");
+    publisher.setDaemon(true);
+    publisher.start();
   }
 
   @Override
@@ -143,22 +157,57 @@ final class RedisDeliveryBus implements DeliveryBus {
     return subscribed;
   }
 
+  /**
+   * Queues the event for the publisher thread, which sends what has gathered as one pipeline; a full
+   * queue or a failed send drops events (at most once), counted and logged.
+   */
   @Override
   public void publish(String instanceId, BusEvent event) {
-    byte[] channel = keys.channel(instanceId);
-    byte[] data = BusCodec.encode(event);
-    try {
-      if (backend.settings().isCluster()) {
-        ((RedisClusterClient) backend.client()).spublish(channel, data);
-      } else {
-        backend.client().publish(channel, data);
+    if (closed) {
+      return;
+    }
+    if (!outgoing.offer(new Outgoing(keys.channel(instanceId), BusCodec.encode(event)))) {
+      dropped(instanceId, new IllegalStateException("the publish queue is full"));
+    }
+  }
+
+  private void publishLoop() {
+    List<Outgoing> batch = new ArrayList<>(256);
+    while (!closed || !outgoing.isEmpty()) {
+      try {
+        Outgoing first = outgoing.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        outgoing.drainTo(batch, 255);
+        boolean cluster = backend.settings().isCluster();
+        try (AbstractPipeline pipeline = backend.client().pipelined()) {
+          for (Outgoing o : batch) {
+            if (cluster) {
+              ((ClusterPipeline) pipeline).spublish(o.channel, o.data);
+            } else {
+              pipeline.publish(o.channel, o.data);
+            }
+          }
+          pipeline.sync();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        dropped("(" + batch.size() + " events)", e);
+      } finally {
+        batch.clear();
       }
-    } catch (RuntimeException e) {
-      // at most once: the messages stay sending and return to pending at their deadline
-      long n = publishFailures.incrementAndGet();
-      if (n == 1 || n % 1000 == 0) {
-        log.warn("could not publish to instance {} ({} failures so far): {}", instanceId, n, e.toString());
-      }
+    }
+  }
+
+  private void dropped(String to, RuntimeException e) {
+    // at most once: the messages stay sending and return to pending at their deadline
+    long n = publishFailures.incrementAndGet();
+    if (n == 1 || n % 1000 == 0) {
+      log.warn("could not publish to instance {} ({} failures so far): {}", to, n, e.toString());
     }
   }
 
@@ -187,6 +236,11 @@ final class RedisDeliveryBus implements DeliveryBus {
       }
     } catch (RuntimeException e) {
       log.debug("unsubscribe failed: {}", e.toString());
+    }
+    try {
+      publisher.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     Thread t = subscriber;
     if (t != null) {

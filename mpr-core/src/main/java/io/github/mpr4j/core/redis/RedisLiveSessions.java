@@ -4,6 +4,7 @@ import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.LiveSessions;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Live sessions on Redis: one hash per connection (in the connection's slot) naming the session, its
@@ -13,6 +14,7 @@ import java.util.Optional;
 final class RedisLiveSessions implements LiveSessions {
   private static final byte[] PUT = RedisKeys.bytes("sessionPut");
   private static final byte[] REMOVE = RedisKeys.bytes("sessionRemove");
+  private static final byte[] GET = RedisKeys.bytes("sessionGet");
   private static final byte[] ANY = new byte[0];
 
   private final RedisBackend backend;
@@ -47,6 +49,12 @@ final class RedisLiveSessions implements LiveSessions {
     remove(s.connectionId(), s.sessionId(), s.holderId(), s.instanceId());
   }
 
+  /** {@link #removeDead} without waiting. */
+  CompletableFuture<Object> removeDeadAsync(LiveSession s) {
+    return script.call(keys.connection(s.connectionId()), List.of(REMOVE, orAny(s.sessionId()), orAny(s.holderId()),
+        orAny(s.instanceId())));
+  }
+
   private Optional<LiveSession> remove(String connectionId, String sessionId, String holderId, String instanceId) {
     Object reply = script.run(keys.connection(connectionId), List.of(REMOVE, orAny(sessionId), orAny(holderId),
         orAny(instanceId)));
@@ -55,13 +63,11 @@ final class RedisLiveSessions implements LiveSessions {
 
   @Override
   public Optional<LiveSession> get(String connectionId) {
-    List<byte[]> k = keys.connection(connectionId);
-    List<byte[]> fields = backend.client().hmget(k.get(5), S, I, H);
-    if (fields.get(0) == null || fields.get(1) == null || fields.get(2) == null) {
-      return Optional.empty();
+    Optional<LiveSession> found = session(connectionId, script.run(keys.connection(connectionId), List.of(GET)));
+    if (found.isEmpty()) {
+      return found;
     }
-    LiveSession s = new LiveSession(connectionId, RedisQueueStore.text(fields.get(0)),
-        RedisQueueStore.text(fields.get(1)), RedisQueueStore.text(fields.get(2)));
+    LiveSession s = found.get();
     if (backend.instances().isAlive(s.instanceId())) {
       return Optional.of(s);
     }
@@ -69,15 +75,12 @@ final class RedisLiveSessions implements LiveSessions {
     return Optional.empty();
   }
 
-  private static final byte[] S = RedisKeys.bytes("s");
-  private static final byte[] I = RedisKeys.bytes("i");
-  private static final byte[] H = RedisKeys.bytes("h");
 
   private static byte[] orAny(String s) {
     return s == null ? ANY : RedisKeys.bytes(s);
   }
 
-  private static Optional<LiveSession> session(String connectionId, Object reply) {
+  static Optional<LiveSession> session(String connectionId, Object reply) {
     List<?> fields = (List<?>) reply;
     if (fields.size() < 3 || fields.get(0) == null) {
       return Optional.empty();

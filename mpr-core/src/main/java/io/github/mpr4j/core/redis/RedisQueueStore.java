@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The queues on Redis: each operation is one EVALSHA of the queue script on the connection's keys, so it
@@ -50,21 +51,19 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore {
   }
 
   @Override
-  public Optional<LiveSession> appendRouted(StoredMessage message, long sendingUntilMillis) {
-    List<?> session = (List<?>) script.run(keys.connection(message.connectionId()),
-        appendArgs(APPEND_ROUTED, message, sendingUntilMillis));
-    if (session.isEmpty()) {
-      return Optional.empty();
-    }
-    LiveSession s = new LiveSession(message.connectionId(), text(session.get(0)), text(session.get(1)),
-        text(session.get(2)));
-    if (backend.instances().isAlive(s.instanceId())) {
-      return Optional.of(s);
-    }
-    // its holder instance died without closing: the message waits as pending, and the session goes
-    release(message.connectionId(), List.of(message.id()));
-    backend.sessions().removeDead(s);
-    return Optional.empty();
+  public CompletableFuture<Optional<LiveSession>> appendRouted(StoredMessage message, long sendingUntilMillis) {
+    String connectionId = message.connectionId();
+    return script.call(keys.connection(connectionId), appendArgs(APPEND_ROUTED, message, sendingUntilMillis))
+        .thenCompose(reply -> {
+          Optional<LiveSession> session = RedisLiveSessions.session(connectionId, reply);
+          if (session.isEmpty() || backend.instances().isAlive(session.get().instanceId())) {
+            return CompletableFuture.completedFuture(session);
+          }
+          // its holder instance died without closing: the message waits as pending, and the session goes
+          return script.call(keys.connection(connectionId), List.of(RELEASE, RedisKeys.bytes(message.id())))
+              .thenCompose(released -> backend.sessions().removeDeadAsync(session.get()))
+              .thenApply(removed -> Optional.<LiveSession>empty());
+        });
   }
 
   private static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {

@@ -216,6 +216,11 @@ elseif op == 'sessionPut' then
   if previous[1] then return previous end
   return {}
 
+elseif op == 'sessionGet' then
+  local current = redis.call('HMGET', LIVE, 's', 'i', 'h')
+  if current[1] then return current end
+  return {}
+
 elseif op == 'sessionRemove' then
   -- ARGV: op, sessionId, holderId, instanceId ('' matches any); returns the removed session ({} when none)
   local current = redis.call('HMGET', LIVE, 's', 'i', 'h')
