@@ -28,6 +28,7 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Two instances (pickup queues, each with its own Redis connection) sharing one Redis: live sessions are
@@ -129,7 +130,7 @@ abstract class RedisInstancesContract {
       // an instance that beats once with a short time to live, then "dies" without closing
       String dead = "instance-that-died";
       probe.client().set(new RedisKeys(settings().keyPrefix()).instance(dead), "alive",
-          redis.clients.jedis.params.SetParams.setParams().px(700));
+          SetParams.setParams().px(700));
       probe.liveSessions().put(new LiveSession("c1", "s1", dead, "holder-1"));
       MessagePickupRepository onB = b.openRepository();
       assertTrue(onB.getLiveSession(new GetLiveSessionOptions("c1")).join(), "alive while its heartbeat lasts");
@@ -176,6 +177,34 @@ abstract class RedisInstancesContract {
     assertEquals(3, first.size());
     assertEquals(2, second.size());
     assertTrue(first.stream().noneMatch(m -> second.stream().anyMatch(n -> n.id().equals(m.id()))));
+  }
+
+  @Test
+  void a_delivery_lost_on_the_bus_leaves_the_message_queued_until_its_visibility_timeout() throws Exception {
+    RedisBackend probe = RedisBackend.connect(settings());
+    RedisBackend redis = RedisBackend.connect(settings());
+    PickupQueue shortTimeout = PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
+        .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId())
+        .settings(new PickupQueue.Settings(Duration.ofMillis(400), 1000, 4, 1000)).build();
+    open.add(shortTimeout);
+    try {
+      // an instance that is alive (its heartbeat is fresh) but hears nothing: what is published to it is lost
+      String deaf = "instance-not-listening";
+      probe.client().set(new RedisKeys(settings().keyPrefix()).instance(deaf), "alive",
+          SetParams.setParams().px(60_000));
+      probe.liveSessions().put(new LiveSession("c1", "s1", deaf, "holder-1"));
+      MessagePickupRepository repository = shortTimeout.openRepository();
+
+      String id = repository.addMessage(message("c1", "lost on the bus")).join();
+      assertEquals(0, repository.getAvailableMessageCount(new GetAvailableMessageCountOptions("c1", null)).join(),
+          "sending to the holder");
+
+      TestFixtures.eventually("the message is pending again",
+          () -> repository.getAvailableMessageCount(new GetAvailableMessageCountOptions("c1", null)).join() == 1);
+      assertEquals(id, repository.takeFromQueue(TakeFromQueueOptions.builder("c1").build()).join().get(0).id());
+    } finally {
+      probe.close();
+    }
   }
 
   /** Instance settings with a short heartbeat, for expiry tests. */
