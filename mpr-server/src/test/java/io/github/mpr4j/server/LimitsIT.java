@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
 
 /** The limits of a socket: message size (1009), payload size (-32001), batch size, requests in flight (-32002). */
@@ -29,10 +31,16 @@ class LimitsIT {
   private static final int MAX_PAYLOAD = 1024;
   private static final int MAX_BATCH = 60;
   private static MprServer server;
+  @TempDir
+  static Path dataDir;
 
   @BeforeAll
   static void startServer() {
+    // the embedded store: its operations run on workers, so a batch's requests are in flight together (the
+    // in-memory store answers each one on the event loop before the next is read)
     server = TestServers.start(Map.of(
+        "MPR_STORE", "embedded",
+        "MPR_DATA_DIR", dataDir.toString(),
         "MPR_MAX_FRAME_BYTES", String.valueOf(MAX_FRAME),
         "MPR_MAX_PAYLOAD_BYTES", String.valueOf(MAX_PAYLOAD),
         "MPR_MAX_BATCH_REQUESTS", String.valueOf(MAX_BATCH),

@@ -65,6 +65,8 @@ public final class DefaultPickupQueue implements PickupQueue {
   private final SessionRoutingStore routingStore;
   /** addMessage calls on the routing store whose reply has not come yet (bounded like the worker queue). */
   private final AtomicInteger asyncInFlight = new AtomicInteger();
+  /** Whether store, sessions and bus never wait for I/O: operations then run on the caller's thread. */
+  private final boolean inline;
   private final Map<String, HolderRepository> holders = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -79,6 +81,7 @@ public final class DefaultPickupQueue implements PickupQueue {
     this.instanceId = instanceId != null ? instanceId : UUID.randomUUID().toString();
     this.visibilityMillis = settings.visibilityTimeout().toMillis();
     this.routingStore = store instanceof SessionRoutingStore r && r.routesFor(this.liveSessions) ? r : null;
+    this.inline = store.isNonBlocking() && this.liveSessions.isNonBlocking() && this.bus.isNonBlocking();
     this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(settings.maxQueuedOperations()), new WorkerThreads());
     this.bus.subscribe(this.instanceId, this::onBusEvent);
@@ -360,15 +363,19 @@ public final class DefaultPickupQueue implements PickupQueue {
     if (closed && workers.isShutdown()) {
       return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
     }
+    if (inline) {
+      try {
+        return CompletableFuture.completedFuture(operation.get());
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(storeFailure(e));
+      }
+    }
     try {
       return CompletableFuture.supplyAsync(() -> {
         try {
           return operation.get();
-        } catch (MprException e) {
-          throw e;
         } catch (RuntimeException e) {
-          log.warn("store operation failed: {}", e.toString());
-          throw MprRpcException.operationFailed("the store failed: " + e.getMessage(), true, e);
+          throw storeFailure(e);
         }
       }, workers);
     } catch (RejectedExecutionException e) {

@@ -26,6 +26,11 @@ public final class LocalDeliveryBus implements DeliveryBus {
     }
   }
 
+  @Override
+  public boolean isNonBlocking() {
+    return true;
+  }
+
   /** Stops delivering to an instance. */
   public void unsubscribe(String instanceId) {
     subscribers.remove(instanceId);

@@ -29,6 +29,11 @@ public final class LocalLiveSessions implements LiveSessions {
   }
 
   @Override
+  public boolean isNonBlocking() {
+    return true;
+  }
+
+  @Override
   public Optional<LiveSession> get(String connectionId) {
     return Optional.ofNullable(sessions.get(connectionId));
   }

@@ -18,6 +18,11 @@ public interface DeliveryBus extends AutoCloseable {
   /** Sends an event to an instance; returns without waiting for it to arrive. */
   void publish(String instanceId, BusEvent event);
 
+  /** Whether publishing returns promptly and events are consumed without waiting for I/O. */
+  default boolean isNonBlocking() {
+    return false;
+  }
+
   /** Stops receiving and releases resources. Idempotent. */
   @Override
   default void close() {}

@@ -27,6 +27,11 @@ public interface LiveSessions extends AutoCloseable {
   /** The live session of a connection, if any. */
   Optional<LiveSession> get(String connectionId);
 
+  /** Whether every method returns promptly without waiting for I/O (see {@link QueueStore#isNonBlocking()}). */
+  default boolean isNonBlocking() {
+    return false;
+  }
+
   /** Releases resources. Idempotent. */
   @Override
   default void close() {}

@@ -53,6 +53,15 @@ public interface QueueStore extends AutoCloseable {
   /** Counts the messages of a connection pending at {@code nowMillis}, for one recipient or ({@code null}) all. */
   int count(String connectionId, String recipientDid, long nowMillis);
 
+  /**
+   * Whether every method returns promptly without waiting for I/O (an in-memory store). When the live
+   * sessions and the bus are non-blocking too, the core runs operations on the caller's thread instead
+   * of handing them to a worker, which saves two thread hand-offs per request.
+   */
+  default boolean isNonBlocking() {
+    return false;
+  }
+
   /** Whether the store can serve requests now (readiness). */
   default boolean isReady() {
     return true;

@@ -27,6 +27,11 @@ final class MemoryQueueStore implements QueueStore {
   private final ConcurrentHashMap<String, Queue> queues = new ConcurrentHashMap<>();
 
   @Override
+  public boolean isNonBlocking() {
+    return true;
+  }
+
+  @Override
   public void append(StoredMessage message) {
     queues.compute(message.connectionId(), (k, q) -> {
       Queue queue = q != null ? q : new Queue();
