@@ -54,13 +54,12 @@ end
 -- ARGV: op, id, blob, sendingUntil, payloadBytes, did...
 local function append(sendingUntil)
   local id = ARGV[2]
-  if redis.call('HEXISTS', X, id) == 1 then return 0 end
-  local seq = redis.call('INCR', N)
+  local seq = redis.call('INCR', N) -- wasted when the id is already here; sequences need only grow
   local dids = {}
   for i = 6, #ARGV do dids[#dids + 1] = ARGV[i] end
   local mt = {seq, tonumber(ARGV[5]), dids}
+  if redis.call('HSETNX', X, id, cmsgpack.pack(mt)) == 0 then return 0 end
   redis.call('HSET', M, id, ARGV[3])
-  redis.call('HSET', X, id, cmsgpack.pack(mt))
   if sendingUntil > 0 then redis.call('ZADD', S, sendingUntil, id) else addPending(id, mt) end
   return 1
 end
