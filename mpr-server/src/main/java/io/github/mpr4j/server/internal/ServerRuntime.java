@@ -1,7 +1,9 @@
 package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.store.CallbackRegistries;
 import io.github.mpr4j.core.store.EmbeddedStoreSettings;
 import io.github.mpr4j.core.store.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
@@ -16,6 +18,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,6 +37,7 @@ public final class ServerRuntime {
   private final Metrics metrics = new Metrics();
   private final WsConnections connections = new WsConnections();
   private volatile PickupQueue queue;
+  private CallbackGateway callbackGateway;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private Channel wsChannel;
@@ -71,8 +75,11 @@ public final class ServerRuntime {
       PickupQueue q = queue;
       wsChannel = bind("WS_PORT", config.wsPort(), new WsChannelInitializer(new TokenVerifier(config.authTokens()),
           q::openRepository, RpcLimits.of(config), connections, metrics));
+      callbackGateway = new CallbackGateway(q, openCallbackRegistry(), config.callback(), Clock.systemUTC(), metrics);
+      HttpDispatcher routes = OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics);
+      CallbackEndpoints.addTo(routes, callbackGateway);
       appChannel = bind("APP_PORT", config.appPort(),
-          new HttpChannelInitializer(OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics)));
+          new HttpChannelInitializer(routes, config.callback().maxBodyBytes() + 1024));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -91,6 +98,12 @@ public final class ServerRuntime {
           + " store" + (config.store() == ServerConfig.Store.EMBEDDED ? " in MPR_DATA_DIR " + config.dataDir() : "")
           + ": " + e, e);
     }
+  }
+
+  private CallbackRegistry openCallbackRegistry() {
+    return config.store() == ServerConfig.Store.MEMORY
+        ? CallbackRegistries.inMemory()
+        : CallbackRegistries.embedded(config.dataDir());
   }
 
   private Channel bind(String variable, int port, ChannelInitializer<SocketChannel> initializer) {
@@ -155,6 +168,9 @@ public final class ServerRuntime {
       log.warn("{} frames were still unanswered after MPR_SHUTDOWN_GRACE_MS", connections.inFlight());
     }
     connections.closeAll(2_000);
+    if (callbackGateway != null) {
+      callbackGateway.close();
+    }
     PickupQueue q = queue;
     if (q != null) {
       q.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1))));

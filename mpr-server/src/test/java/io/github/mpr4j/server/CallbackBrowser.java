@@ -1,0 +1,110 @@
+package io.github.mpr4j.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test stand-in for a browser of the callback gateway (a WebSocket on APP_PORT), and the backend's POST.
+ */
+final class CallbackBrowser implements AutoCloseable {
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final WsTestClient socket;
+  final String clientId;
+  final String callbackUrl;
+
+  private CallbackBrowser(WsTestClient socket) {
+    this.socket = socket;
+    JsonNode registered = socket.nextAnswer();
+    if (!"registered".equals(registered.path("type").asText())) {
+      throw new AssertionError("expected the registered frame first, got " + registered);
+    }
+    this.clientId = registered.get("clientId").asText();
+    this.callbackUrl = registered.get("callbackUrl").asText();
+  }
+
+  /** Registers a new client. */
+  static CallbackBrowser register(MprServer server) {
+    return new CallbackBrowser(WsTestClient.connect(server.appPort(), "/callback/ws", Map.of()));
+  }
+
+  /** Reconnects with a clientId. */
+  static CallbackBrowser resume(MprServer server, String clientId) {
+    return new CallbackBrowser(WsTestClient.connect(server.appPort(), "/callback/ws?clientId=" + clientId, Map.of()));
+  }
+
+  /** The next frame (a notification normally); fails after 10 s. */
+  JsonNode next() {
+    return socket.nextAnswer();
+  }
+
+  /** The next frame within the time, or null. */
+  JsonNode within(Duration wait) {
+    return socket.answerWithin(wait);
+  }
+
+  /** The next {@code n} notifications' data, in arrival order. */
+  List<JsonNode> notifications(int n) {
+    List<JsonNode> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      JsonNode f = next();
+      if (!"notification".equals(f.path("type").asText())) {
+        throw new AssertionError("expected a notification, got " + f);
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  void ack(String... ids) {
+    socket.send(WsTestClient.json(Map.of("type", "ack", "ids", List.of(ids))));
+  }
+
+  void send(String text) {
+    socket.send(text);
+  }
+
+  int closeStatus() {
+    return socket.closeStatus();
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+
+  /** POSTs a body to a callback path of the server, with extra headers. */
+  static HttpResponse<String> post(MprServer server, String clientId, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.appPort() + "/callback/"
+            + clientId))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> post(MprServer server, String clientId, String body) throws Exception {
+    return post(server, clientId, body, Map.of());
+  }
+
+  /** Polls a condition every 20 ms up to a deadline. */
+  static boolean eventually(Duration within, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return condition.getAsBoolean();
+  }
+}
