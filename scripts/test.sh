@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use, as "command:package" pairs; each is installed only when its command is missing.
-NEEDED=""   # none yet; the Redis tests will add "redis-server:redis-server"
+NEEDED="chromium:chromium chromedriver:chromium-driver"   # the callback gateway's browser test
 
 missing=()
 for pair in $NEEDED; do

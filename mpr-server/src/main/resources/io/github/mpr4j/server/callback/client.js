@@ -9,7 +9,8 @@
  * a drop (exponential backoff with jitter, 0.5 s up to 30 s), acknowledges each notification after the
  * callbacks ran, and ignores a notification it has already seen (redelivery after a reconnect).
  * A socket closed with code 4001 was replaced by a newer one for the same clientId (another tab): it
- * does not reconnect.
+ * does not reconnect. The socket is closed on "pagehide" and reopened on "pageshow" from the
+ * back/forward cache, so a page that is left stops holding the live session at once.
  */
 (function (global) {
   "use strict";
@@ -73,6 +74,17 @@
 
     function call(fn, a, b) {
       try { fn(a, b); } catch (e) { if (global.console) { global.console.error(e); } }
+    }
+
+    // leave cleanly when the page goes away (or into the back/forward cache), come back when it returns
+    if (global.addEventListener) {
+      global.addEventListener("pagehide", function () {
+        clearTimeout(timer);
+        if (socket && !closedByUser) { var s = socket; socket = null; s.close(1000, "page hidden"); }
+      });
+      global.addEventListener("pageshow", function (event) {
+        if (event.persisted && !closedByUser && socket === null) { attempt = 0; open(); }
+      });
     }
 
     open();
