@@ -2,6 +2,8 @@ package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.spi.DeliveryBus;
+import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.store.CallbackRegistries;
 import io.github.mpr4j.core.store.EmbeddedStoreSettings;
@@ -38,6 +40,8 @@ public final class ServerRuntime {
   private final WsConnections connections = new WsConnections();
   private volatile PickupQueue queue;
   private CallbackGateway callbackGateway;
+  /** Set by {@link #shareSpis} (tests): SPIs shared with other runtimes in this process. */
+  private SharedSpis shared;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private Channel wsChannel;
@@ -65,8 +69,12 @@ public final class ServerRuntime {
       log.warn("MPR_AUTH_TOKENS is not set: every WebSocket client is accepted without a token");
     }
     try {
-      queue = PickupQueue.builder()
-          .store(openStore())
+      PickupQueue.Builder builder = PickupQueue.builder();
+      if (shared != null) {
+        builder.liveSessions(shared.liveSessions()).deliveryBus(shared.bus());
+      }
+      queue = builder
+          .store(shared != null ? shared.store() : openStore())
           .settings(new PickupQueue.Settings(config.visibilityTimeout(), config.maxTake(), config.workerThreads(),
               MAX_QUEUED_OPERATIONS))
           .build();
@@ -100,7 +108,25 @@ public final class ServerRuntime {
     }
   }
 
+  /**
+   * The SPIs several runtimes of one process share, as instances share Redis: a test hook, to be called
+   * before {@link #start()}. Each runtime closes what it is given, so pass wrappers whose close does
+   * nothing.
+   */
+  record SharedSpis(QueueStore store, LiveSessions liveSessions, DeliveryBus bus, CallbackRegistry registry) {}
+
+  synchronized ServerRuntime shareSpis(SharedSpis spis) {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    this.shared = spis;
+    return this;
+  }
+
   private CallbackRegistry openCallbackRegistry() {
+    if (shared != null) {
+      return shared.registry();
+    }
     return config.store() == ServerConfig.Store.MEMORY
         ? CallbackRegistries.inMemory()
         : CallbackRegistries.embedded(config.dataDir());
