@@ -23,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -220,13 +219,5 @@ final class CallbackEndpoints {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static boolean isClientId(String s) {
-    return CLIENT_ID.matcher(s).matches();
-  }
-
-  static String newClientId() {
-    return UUID.randomUUID().toString();
   }
 }
