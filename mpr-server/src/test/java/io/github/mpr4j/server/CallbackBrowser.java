@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A test stand-in for a browser of the callback gateway (a WebSocket on APP_PORT), and the backend's POST.
@@ -94,6 +95,28 @@ final class CallbackBrowser implements AutoCloseable {
 
   static HttpResponse<String> post(MprServer server, String clientId, String body) throws Exception {
     return post(server, clientId, body, Map.of());
+  }
+
+  /**
+   * After a browser left: POSTs probes until one is answered "pending" (the live session has ended),
+   * at most 100 or 10 s. Every probe stays queued (one answered "live" went to the closing socket and is
+   * pending again once its session ended).
+   *
+   * @return how many probes were posted
+   */
+  static int postUntilPending(MprServer server, String clientId) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (int probes = 1; probes <= 100 && System.nanoTime() < deadline; probes++) {
+      HttpResponse<String> r = post(server, clientId, "{\"probe\":" + probes + "}");
+      if (r.statusCode() != 202) {
+        throw new AssertionError("probe not accepted: " + r.statusCode() + " " + r.body());
+      }
+      if ("pending".equals(WsTestClient.parse(r.body()).get("delivered").asText())) {
+        return probes;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the live session did not end within 10 s");
   }
 
   /** Polls a condition every 20 ms up to a deadline. */

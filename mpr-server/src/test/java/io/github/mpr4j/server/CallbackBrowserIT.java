@@ -143,7 +143,7 @@ class CallbackBrowserIT {
       } catch (Exception e) {
         throw new AssertionError(e);
       }
-    }), "the page's socket closed: " + metricsText());
+    }), "the page's socket closed and its live session ended: " + metricsText());
     HttpResponse<String> pending = post(callbackUrl, "{\"task\":\"report-2\",\"status\":\"done\"}");
     assertEquals(202, pending.statusCode(), pending.body());
     assertEquals("pending", WsTestClient.parse(pending.body()).get("delivered").asText());

@@ -20,14 +20,14 @@ class CallbackExpiryIT {
 
   @Test
   void a_notification_older_than_its_time_to_live_is_never_delivered() throws Exception {
-    try (MprServer server = TestServers.start(Map.of("MPR_CALLBACK_TTL_MS", "700"))) {
+    try (MprServer server = TestServers.start(Map.of("MPR_CALLBACK_TTL_MS", "2000"))) {
       String id;
       try (CallbackBrowser b = CallbackBrowser.register(server)) {
         id = b.clientId;
       }
       Thread.sleep(200);
       assertEquals(202, CallbackBrowser.post(server, id, "{\"n\":\"old\"}").statusCode());
-      Thread.sleep(1000);
+      Thread.sleep(2500);
       assertEquals(202, CallbackBrowser.post(server, id, "{\"n\":\"fresh\"}").statusCode());
       try (CallbackBrowser b = CallbackBrowser.resume(server, id)) {
         JsonNode only = b.next();
@@ -39,13 +39,13 @@ class CallbackExpiryIT {
 
   @Test
   void a_registration_idle_longer_than_its_idle_time_is_gone() throws Exception {
-    try (MprServer server = TestServers.start(Map.of("MPR_CALLBACK_IDLE_MS", "600"))) {
+    try (MprServer server = TestServers.start(Map.of("MPR_CALLBACK_IDLE_MS", "2000"))) {
       String id;
       try (CallbackBrowser b = CallbackBrowser.register(server)) {
         id = b.clientId;
       }
       assertEquals(202, CallbackBrowser.post(server, id, "{}").statusCode());
-      Thread.sleep(1200);
+      Thread.sleep(4000);
       assertEquals(404, CallbackBrowser.post(server, id, "{}").statusCode());
       try (CallbackBrowser b = CallbackBrowser.resume(server, id)) {
         assertNotEquals(id, b.clientId);
@@ -56,9 +56,9 @@ class CallbackExpiryIT {
 
   @Test
   void a_connected_browser_keeps_its_registration_beyond_the_idle_time() throws Exception {
-    try (MprServer server = TestServers.start(Map.of("MPR_CALLBACK_IDLE_MS", "600"));
+    try (MprServer server = TestServers.start(Map.of("MPR_CALLBACK_IDLE_MS", "2000"));
         CallbackBrowser b = CallbackBrowser.register(server)) {
-      Thread.sleep(1500);
+      Thread.sleep(4500);
       assertEquals(202, CallbackBrowser.post(server, b.clientId, "{\"still\":\"here\"}").statusCode());
       assertEquals("here", b.next().get("data").get("still").asText());
     }

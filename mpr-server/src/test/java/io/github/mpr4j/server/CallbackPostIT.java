@@ -111,8 +111,9 @@ class CallbackPostIT {
     try (CallbackBrowser browser = CallbackBrowser.register(server)) {
       clientId = browser.clientId;
     }
-    Thread.sleep(200); // the session ends after the socket closes
-    for (int i = 0; i < 3; i++) {
+    int probes = CallbackBrowser.postUntilPending(server, clientId);
+    assertTrue(probes <= 3, "the session ended after " + probes + " probes");
+    for (int i = probes; i < 3; i++) {
       assertEquals(202, CallbackBrowser.post(server, clientId, "{\"n\":" + i + "}").statusCode());
     }
     HttpResponse<String> r = CallbackBrowser.post(server, clientId, "{\"n\":3}");

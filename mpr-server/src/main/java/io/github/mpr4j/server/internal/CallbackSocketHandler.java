@@ -6,6 +6,7 @@ import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.MessagesReceivedListener;
 import io.github.mpr4j.protocol.QueuedMessage;
+import io.github.mpr4j.protocol.RemoveLiveSessionOptions;
 import io.github.mpr4j.protocol.RemoveMessagesOptions;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
 import io.netty.channel.Channel;
@@ -63,6 +64,9 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   private volatile Channel channel;
   private volatile String clientId;
   private volatile MessagePickupRepository holder;
+  private volatile String sessionId;
+  /** The removals of the acks received so far; the session ends only after them. */
+  private volatile CompletableFuture<Void> acks = CompletableFuture.completedFuture(null);
   /** While the backlog is sent: live deliveries held back, and ids already sent; both null afterwards. */
   private List<QueuedMessage> heldBack = new ArrayList<>();
   private Set<String> sentInBacklog = new HashSet<>();
@@ -107,6 +111,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
     gateway.socketOpened(id);
     MessagePickupRepository h = gateway.openHolder();
     h.addMessagesReceivedListener(this);
+    sessionId = UUID.randomUUID().toString(); // before holder: cleanUp reads both
     holder = h;
     if (!channel.isActive()) {
       cleanUp();
@@ -114,7 +119,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
     }
     String connectionId = CallbackGateway.connectionId(id);
     write(CallbackGateway.registeredFrame(id, gateway.callbackUrl(id, host)));
-    h.addLiveSession(new AddLiveSessionOptions(connectionId, UUID.randomUUID().toString()))
+    h.addLiveSession(new AddLiveSessionOptions(connectionId, sessionId))
         .thenCompose(v -> sendBacklog(h, connectionId, 0))
         .whenComplete((v, e) -> {
           if (e != null) {
@@ -237,10 +242,11 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
         ids.add(n.asText());
       }
     }
-    gateway.ack(id, ids).exceptionally(e -> {
+    CompletableFuture<Void> removal = gateway.ack(id, ids).exceptionally(e -> {
       log.debug("ack of {} notifications failed: {}", ids.size(), e.toString());
       return null;
     });
+    acks = CompletableFuture.allOf(acks, removal);
   }
 
   @Override
@@ -255,13 +261,24 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
     ctx.close();
   }
 
-  /** Ends the live session (its unacknowledged notifications become pending again) once. */
+  /**
+   * Once: after the acks received so far are applied, ends this socket's live session (its
+   * unacknowledged notifications become pending again), then closes the holder. Only then does the
+   * socket count as closed, so "pending" answers follow a browser's departure in a known order.
+   */
   private void cleanUp() {
     MessagePickupRepository h = holder;
     if (h == null || !closed.compareAndSet(false, true)) {
       return;
     }
-    h.close();
-    gateway.socketClosed(clientId);
+    String id = clientId;
+    String session = sessionId;
+    acks.handle((v, e) -> null)
+        .thenCompose(v -> h.removeLiveSession(new RemoveLiveSessionOptions(CallbackGateway.connectionId(id), session))
+            .handle((removed, e) -> null))
+        .whenComplete((v, e) -> {
+          h.close();
+          gateway.socketClosed(id);
+        });
   }
 }

@@ -87,7 +87,8 @@ public final class ServerRuntime {
       HttpDispatcher routes = OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics);
       CallbackEndpoints.addTo(routes, callbackGateway);
       appChannel = bind("APP_PORT", config.appPort(),
-          new HttpChannelInitializer(routes, config.callback().maxBodyBytes() + 1024));
+          new HttpChannelInitializer(routes,
+              (int) Math.min(Integer.MAX_VALUE, config.callback().maxBodyBytes() + 1024L)));
     } catch (RuntimeException e) {
       close();
       throw e;
