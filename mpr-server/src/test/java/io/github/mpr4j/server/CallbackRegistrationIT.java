@@ -96,6 +96,17 @@ class CallbackRegistrationIT {
   }
 
   @Test
+  void a_server_that_shuts_down_closes_browser_sockets_with_1001() {
+    MprServer server = TestServers.start();
+    try (CallbackBrowser browser = CallbackBrowser.register(server)) {
+      server.close();
+      assertEquals(1001, browser.closeStatus());
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void a_plain_get_without_upgrade_is_400() throws Exception {
     try (MprServer server = TestServers.start()) {
       HttpResponse<String> r = CallbackBrowser.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"

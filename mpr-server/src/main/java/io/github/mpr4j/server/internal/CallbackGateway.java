@@ -17,6 +17,12 @@ import io.github.mpr4j.protocol.RemoveAllMessagesOptions;
 import io.github.mpr4j.protocol.RemoveMessagesOptions;
 import io.github.mpr4j.protocol.jsonrpc.Timestamps;
 import io.github.mpr4j.server.CallbackConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -64,6 +70,8 @@ final class CallbackGateway implements AutoCloseable {
   private final RegistrationLimiter limiter;
   private final ThreadPoolExecutor registryCalls;
   private final ScheduledExecutorService timer;
+  /** Browser sockets of this instance, closed with 1001 at shutdown. */
+  private final ChannelGroup sockets = new DefaultChannelGroup("callback-sockets", GlobalEventExecutor.INSTANCE);
   /** clientIds with a browser socket on this instance, and how many sockets each. */
   private final Map<String, Integer> connected = new ConcurrentHashMap<>();
 
@@ -120,6 +128,11 @@ final class CallbackGateway implements AutoCloseable {
   /** Resumes a registration: true, with its idle time restarted, if it exists. */
   CompletableFuture<Boolean> resume(String clientId) {
     return onRegistryThread(() -> touchNow(clientId));
+  }
+
+  /** Tracks a browser socket for shutdown (it leaves the group by itself when it closes). */
+  void track(Channel channel) {
+    sockets.add(channel);
   }
 
   /** A new holder of live sessions, for one browser socket. */
@@ -255,6 +268,9 @@ final class CallbackGateway implements AutoCloseable {
 
   @Override
   public void close() {
+    sockets.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down"))
+        .awaitUninterruptibly(2_000);
+    sockets.close().awaitUninterruptibly(2_000);
     timer.shutdownNow();
     registryCalls.shutdown();
     try {

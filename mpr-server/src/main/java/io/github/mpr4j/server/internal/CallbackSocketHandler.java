@@ -83,6 +83,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   /** Called once the handshake response is written. */
   void start(Channel ch) {
     this.channel = ch;
+    gateway.track(ch);
     CompletableFuture<String> id;
     if (requestedClientId != null) {
       id = gateway.resume(requestedClientId).thenCompose(known -> known
