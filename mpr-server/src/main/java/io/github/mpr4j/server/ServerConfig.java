@@ -40,6 +40,7 @@ import java.util.Set;
  * @param shutdownGrace how long shutdown waits for requests in flight ({@code MPR_SHUTDOWN_GRACE_MS})
  * @param redis how to reach Redis when {@code store} is {@link Store#REDIS} ({@code REDIS_TYPE},
  *     {@code REDIS_URL}, {@code REDIS_NODES}, {@code REDIS_NATMAP}, {@code MPR_REDIS_*}), else {@code null}
+ * @param callback the callback gateway's settings ({@code MPR_CALLBACK_*})
  */
 public record ServerConfig(
     int appPort,
@@ -58,7 +59,8 @@ public record ServerConfig(
     Duration visibilityTimeout,
     int workerThreads,
     Duration shutdownGrace,
-    RedisSettings redis) {
+    RedisSettings redis,
+    CallbackConfig callback) {
 
   /** The stores this build supports. */
   public enum Store {
@@ -117,6 +119,7 @@ public record ServerConfig(
       throw new ConfigurationException(MPR_VISIBILITY_TIMEOUT_MS, "must be at least 1 ms, not " + visibilityTimeout);
     }
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(callback, "callback");
     if (shutdownGrace.isNegative()) {
       throw new ConfigurationException(MPR_SHUTDOWN_GRACE_MS, "must not be negative");
     }
@@ -174,7 +177,8 @@ public record ServerConfig(
         Duration.ofMillis(e.integer(MPR_VISIBILITY_TIMEOUT_MS, 60_000, 1)),
         e.integer(MPR_WORKER_THREADS, PickupQueue.Settings.DEFAULT_WORKER_THREADS, 1),
         Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)),
-        redis);
+        redis,
+        CallbackConfig.read(e::get));
   }
 
   /** Whether clients must present a token. */
@@ -185,7 +189,8 @@ public record ServerConfig(
   /** This configuration with other ports (0 picks free ones), for tests and embedding. */
   public ServerConfig withPorts(int wsPort, int appPort) {
     return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens, maxFrameBytes,
-        maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace, redis);
+        maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace,
+        redis, callback);
   }
 
   /** The effective configuration as one block of {@code NAME=value} lines, tokens masked. */
@@ -215,6 +220,7 @@ public record ServerConfig(
       line(sb, MPR_REDIS_KEY_PREFIX, redis.keyPrefix());
       line(sb, MPR_INSTANCE_TTL_MS, redis.instanceTtl().toMillis());
     }
+    sb.append(callback.describe());
     return sb.toString();
   }
 

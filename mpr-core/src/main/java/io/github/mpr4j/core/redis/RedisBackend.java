@@ -1,5 +1,6 @@
 package io.github.mpr4j.core.redis;
 
+import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;
@@ -47,6 +48,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisQueueStore store;
   private final RedisLiveSessions sessions;
   private final RedisDeliveryBus bus;
+  private final RedisCallbackRegistry callbacks;
   private final Set<Object> open = new java.util.HashSet<>();
   private boolean closed;
 
@@ -60,6 +62,7 @@ public final class RedisBackend implements AutoCloseable {
     this.store = new RedisQueueStore(this, script, keys);
     this.sessions = new RedisLiveSessions(this, script, keys);
     this.bus = new RedisDeliveryBus(this, keys);
+    this.callbacks = new RedisCallbackRegistry(this, settings.keyPrefix());
     open.add(store);
     open.add(sessions);
     open.add(bus);
@@ -152,6 +155,11 @@ public final class RedisBackend implements AutoCloseable {
   /** The bus that carries deliveries to the instance holding a session. */
   public DeliveryBus deliveryBus() {
     return bus;
+  }
+
+  /** The callback gateway's registrations, shared by every instance (closing it does nothing). */
+  public CallbackRegistry callbackRegistry() {
+    return callbacks;
   }
 
   /** The settings this backend was connected with. */

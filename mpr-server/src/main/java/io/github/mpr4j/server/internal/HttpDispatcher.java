@@ -31,11 +31,27 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     FullHttpResponse handle(ChannelHandlerContext ctx, FullHttpRequest request);
   }
 
+  /**
+   * Takes a request over entirely: answers it (possibly later, from another thread) or upgrades the
+   * connection. Runs on the event loop and must not block; the request is released when it returns.
+   */
+  @FunctionalInterface
+  interface RawEndpoint {
+    void handle(ChannelHandlerContext ctx, FullHttpRequest request);
+  }
+
   private final Map<String, Map<HttpMethod, Endpoint>> routes = new LinkedHashMap<>();
+  private final Map<String, RawEndpoint> prefixRoutes = new LinkedHashMap<>();
 
   /** Adds a route; call before the server starts. */
   HttpDispatcher route(HttpMethod method, String path, Endpoint endpoint) {
     routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, endpoint);
+    return this;
+  }
+
+  /** Hands every request whose path starts with {@code prefix} (and has no exact route) to an endpoint. */
+  HttpDispatcher routePrefix(String prefix, RawEndpoint endpoint) {
+    prefixRoutes.put(prefix, endpoint);
     return this;
   }
 
@@ -46,7 +62,16 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
       HttpResponses.sendAndClose(ctx, HttpResponses.error(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request"));
       return;
     }
-    Map<HttpMethod, Endpoint> byMethod = routes.get(new QueryStringDecoder(request.uri()).path());
+    String path = new QueryStringDecoder(request.uri()).path();
+    Map<HttpMethod, Endpoint> byMethod = routes.get(path);
+    if (byMethod == null) {
+      for (Map.Entry<String, RawEndpoint> e : prefixRoutes.entrySet()) {
+        if (path.startsWith(e.getKey())) {
+          e.getValue().handle(ctx, request);
+          return;
+        }
+      }
+    }
     FullHttpResponse response;
     if (byMethod == null) {
       response = HttpResponses.error(ctx, HttpResponseStatus.NOT_FOUND, "not found");

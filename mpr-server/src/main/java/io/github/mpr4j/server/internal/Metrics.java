@@ -26,6 +26,10 @@ final class Metrics {
   private final AtomicInteger connections = new AtomicInteger();
   private final LongAdder messagesAdded = new LongAdder();
   private final LongAdder deliveredLive = new LongAdder();
+  private final AtomicInteger callbackSockets = new AtomicInteger();
+  private final LongAdder callbackRegistered = new LongAdder();
+  private final LongAdder callbackPostedLive = new LongAdder();
+  private final LongAdder callbackPostedPending = new LongAdder();
 
   /** Records one answered (or, for notifications, executed) request. */
   void request(String method, String outcome, long durationNanos) {
@@ -47,6 +51,22 @@ final class Metrics {
 
   void deliveredLive(int messages) {
     deliveredLive.add(messages);
+  }
+
+  void callbackSocketOpened() {
+    callbackSockets.incrementAndGet();
+  }
+
+  void callbackSocketClosed() {
+    callbackSockets.decrementAndGet();
+  }
+
+  void callbackRegistered() {
+    callbackRegistered.increment();
+  }
+
+  void callbackPosted(boolean live) {
+    (live ? callbackPostedLive : callbackPostedPending).increment();
   }
 
   int connections() {
@@ -72,6 +92,13 @@ final class Metrics {
     header(sb, "mpr_messages_delivered_live_total", "counter",
         "Messages sent to a live session as messagesReceived notifications.");
     sb.append("mpr_messages_delivered_live_total ").append(deliveredLive.sum()).append('\n');
+    gauge(sb, "mpr_callback_sockets", "Open browser sockets of the callback gateway.", callbackSockets.get());
+    header(sb, "mpr_callback_registrations_total", "counter", "Callback clientIds registered on this instance.");
+    sb.append("mpr_callback_registrations_total ").append(callbackRegistered.sum()).append('\n');
+    header(sb, "mpr_callback_notifications_total", "counter", "Notifications accepted with 202, by delivery.");
+    sb.append("mpr_callback_notifications_total{delivered=\"live\"} ").append(callbackPostedLive.sum()).append('\n');
+    sb.append("mpr_callback_notifications_total{delivered=\"pending\"} ").append(callbackPostedPending.sum())
+        .append('\n');
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     gauge(sb, "mpr_jvm_memory_heap_used_bytes", "Used JVM heap.", heap.getUsed());
     gauge(sb, "mpr_jvm_memory_heap_max_bytes", "Maximum JVM heap (-1 when undefined).", heap.getMax());

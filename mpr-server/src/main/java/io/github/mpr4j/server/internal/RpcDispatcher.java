@@ -75,6 +75,7 @@ final class RpcDispatcher {
           + needed.name().toLowerCase(java.util.Locale.ROOT) + " right, which this socket's token lacks", null);
     }
     JsonNode p = request.params();
+    refuseCallbackConnection(p);
     switch (method) {
       case ADD_MESSAGE:
         return addMessage(JsonRpcCodec.addMessage(p));
@@ -100,6 +101,15 @@ final class RpcDispatcher {
         return CompletableFuture.completedFuture(unsubscribe(JsonRpcCodec.eventNames(p)));
       default:
         throw new MprRpcException(RpcErrors.METHOD_NOT_FOUND, "Method not found: " + request.method(), null);
+    }
+  }
+
+  /** The callback gateway's queues ({@value CallbackGateway#NAMESPACE}...) are not reachable over JSON-RPC. */
+  private static void refuseCallbackConnection(JsonNode params) {
+    JsonNode id = params == null ? null : params.get("connectionId");
+    if (id != null && id.isTextual() && id.asText().startsWith(CallbackGateway.NAMESPACE)) {
+      throw new MprRpcException(RpcErrors.INVALID_PARAMS, "Invalid params: connectionId must not start with '"
+          + CallbackGateway.NAMESPACE + "', which is reserved for the callback gateway", null);
     }
   }
 

@@ -2,7 +2,11 @@ package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.redis.RedisBackend;
+import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.spi.DeliveryBus;
+import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.store.CallbackRegistries;
 import io.github.mpr4j.core.store.EmbeddedStoreSettings;
 import io.github.mpr4j.core.store.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
@@ -17,6 +21,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,6 +40,10 @@ public final class ServerRuntime {
   private final Metrics metrics = new Metrics();
   private final WsConnections connections = new WsConnections();
   private volatile PickupQueue queue;
+  private CallbackGateway callbackGateway;
+  /** Set by {@link #shareSpis} (tests): SPIs shared with other runtimes in this process. */
+  private SharedSpis shared;
+  private RedisBackend redis;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private Channel wsChannel;
@@ -64,9 +73,11 @@ public final class ServerRuntime {
     try {
       PickupQueue.Builder builder = PickupQueue.builder();
       if (config.store() == ServerConfig.Store.REDIS) {
-        RedisBackend redis = connectRedis();
+        redis = connectRedis();
         builder.store(redis.queueStore()).liveSessions(redis.liveSessions()).deliveryBus(redis.deliveryBus())
             .instanceId(redis.instanceId());
+      } else if (shared != null) {
+        builder.store(shared.store()).liveSessions(shared.liveSessions()).deliveryBus(shared.bus());
       } else {
         builder.store(openStore());
       }
@@ -79,8 +90,12 @@ public final class ServerRuntime {
       PickupQueue q = queue;
       wsChannel = bind("WS_PORT", config.wsPort(), new WsChannelInitializer(new TokenVerifier(config.authTokens()),
           q::openRepository, RpcLimits.of(config), connections, metrics));
+      callbackGateway = new CallbackGateway(q, openCallbackRegistry(), config.callback(), Clock.systemUTC(), metrics);
+      HttpDispatcher routes = OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics);
+      CallbackEndpoints.addTo(routes, callbackGateway);
       appChannel = bind("APP_PORT", config.appPort(),
-          new HttpChannelInitializer(OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics)));
+          new HttpChannelInitializer(routes,
+              (int) Math.min(Integer.MAX_VALUE, config.callback().maxBodyBytes() + 1024L)));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -107,6 +122,33 @@ public final class ServerRuntime {
           + " store" + (config.store() == ServerConfig.Store.EMBEDDED ? " in MPR_DATA_DIR " + config.dataDir() : "")
           + ": " + e, e);
     }
+  }
+
+  /**
+   * The SPIs several runtimes of one process share, as instances share Redis: a test hook, to be called
+   * before {@link #start()}. Each runtime closes what it is given, so pass wrappers whose close does
+   * nothing.
+   */
+  record SharedSpis(QueueStore store, LiveSessions liveSessions, DeliveryBus bus, CallbackRegistry registry) {}
+
+  synchronized ServerRuntime shareSpis(SharedSpis spis) {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    this.shared = spis;
+    return this;
+  }
+
+  private CallbackRegistry openCallbackRegistry() {
+    if (shared != null) {
+      return shared.registry();
+    }
+    if (redis != null) {
+      return redis.callbackRegistry();
+    }
+    return config.store() == ServerConfig.Store.MEMORY
+        ? CallbackRegistries.inMemory()
+        : CallbackRegistries.embedded(config.dataDir());
   }
 
   private Channel bind(String variable, int port, ChannelInitializer<SocketChannel> initializer) {
@@ -171,6 +213,9 @@ public final class ServerRuntime {
       log.warn("{} frames were still unanswered after MPR_SHUTDOWN_GRACE_MS", connections.inFlight());
     }
     connections.closeAll(2_000);
+    if (callbackGateway != null) {
+      callbackGateway.close();
+    }
     PickupQueue q = queue;
     if (q != null) {
       q.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1))));

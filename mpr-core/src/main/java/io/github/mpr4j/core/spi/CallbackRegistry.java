@@ -1,0 +1,57 @@
+package io.github.mpr4j.core.spi;
+
+import java.util.List;
+
+/**
+ * The registrations of the callback gateway: which clientIds exist, and until when each lives without
+ * being seen. Shared by every instance that uses it, so a browser can register on one instance and resume
+ * on another, and a backend's POST on any instance finds the registration.
+ *
+ * <p>Contract, for every implementation:
+ * <ul>
+ *   <li>A registration is a clientId with a deadline (epoch milliseconds). It exists at time {@code now}
+ *       while {@code now < deadline}; from the deadline on, every method treats it as absent, whether or
+ *       not it has been removed yet (a Redis key with {@code PXAT} expiry fits this exactly).
+ *   <li>Each method is atomic on its clientId: two concurrent {@link #create} calls for one id never both
+ *       return {@code true}; a {@link #touch} never revives an expired registration.
+ *   <li>Callers pass the clock: {@code now} and deadlines come from the caller, so all instances should
+ *       run with synchronized clocks (NTP); a skew of a few seconds only shifts expiry by as much.
+ *   <li>{@link #create} returns only once the registration is as durable as the implementation promises
+ *       (the embedded one: on disk; Redis: per its persistence settings). Touches may be written lazily
+ *       (within about a second): a crash may lose the last touch, never a registration.
+ * </ul>
+ *
+ * <p>Calls may block on I/O; the gateway calls them on the pickup queue's workers, never on an event loop.
+ */
+public interface CallbackRegistry extends AutoCloseable {
+
+  /**
+   * Registers a new clientId, unless a registration with that id exists at {@code nowMillis}.
+   *
+   * @param expiresAtMillis its deadline: absent from then on unless touched before
+   * @return {@code true} if it was registered; {@code false} if a live registration with that id exists
+   */
+  boolean create(String clientId, long nowMillis, long expiresAtMillis);
+
+  /**
+   * Extends a registration that exists at {@code nowMillis}: its deadline becomes {@code expiresAtMillis}.
+   *
+   * @return whether the registration existed (an expired or unknown one is not created)
+   */
+  boolean touch(String clientId, long nowMillis, long expiresAtMillis);
+
+  /** Whether the registration exists at {@code nowMillis}; does not change its deadline. */
+  boolean exists(String clientId, long nowMillis);
+
+  /**
+   * Removes up to {@code max} registrations whose deadline has passed, and returns their ids so that the
+   * caller can drop what belongs to them (their pending notifications). An implementation whose entries
+   * expire by themselves (Redis) may return an empty list; the notifications of such a registration then
+   * expire by their own time to live.
+   */
+  List<String> removeExpired(long nowMillis, int max);
+
+  /** Releases resources. Idempotent. */
+  @Override
+  default void close() {}
+}

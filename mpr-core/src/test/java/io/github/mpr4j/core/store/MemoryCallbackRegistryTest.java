@@ -1,0 +1,10 @@
+package io.github.mpr4j.core.store;
+
+import io.github.mpr4j.core.spi.CallbackRegistry;
+
+class MemoryCallbackRegistryTest extends CallbackRegistryContract {
+  @Override
+  protected CallbackRegistry open() {
+    return CallbackRegistries.inMemory();
+  }
+}

@@ -1,0 +1,149 @@
+package io.github.mpr4j.server;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The settings of the callback gateway on APP_PORT, read from the {@code MPR_CALLBACK_*} variables.
+ *
+ * @param keys the backend keys; when not empty, {@code POST /callback/{clientId}} needs
+ *     {@code Authorization: Bearer <key>} with one of them ({@code MPR_CALLBACK_KEYS}, comma-separated)
+ * @param notificationTtl how long a notification waits for its browser; older ones are never delivered
+ *     ({@code MPR_CALLBACK_TTL_MS})
+ * @param idleExpiry how long a registration lives without its browser connected
+ *     ({@code MPR_CALLBACK_IDLE_MS})
+ * @param maxBodyBytes the largest notification body, in bytes; larger: 413 ({@code MPR_CALLBACK_MAX_BODY_BYTES})
+ * @param maxPending notifications that may wait for one browser; more: 429 ({@code MPR_CALLBACK_MAX_PENDING})
+ * @param registrationsPerMinute new registrations one source address may make per minute; more: 429
+ *     ({@code MPR_CALLBACK_REGISTRATIONS_PER_MINUTE})
+ * @param baseUrl the public base URL of callback URLs, such as {@code https://gw.example.com}; {@code null}
+ *     derives it from the Host header of the browser's upgrade request ({@code MPR_CALLBACK_BASE_URL})
+ */
+public record CallbackConfig(
+    List<String> keys,
+    Duration notificationTtl,
+    Duration idleExpiry,
+    int maxBodyBytes,
+    int maxPending,
+    int registrationsPerMinute,
+    String baseUrl) {
+
+  public static final String MPR_CALLBACK_KEYS = "MPR_CALLBACK_KEYS";
+  public static final String MPR_CALLBACK_TTL_MS = "MPR_CALLBACK_TTL_MS";
+  public static final String MPR_CALLBACK_IDLE_MS = "MPR_CALLBACK_IDLE_MS";
+  public static final String MPR_CALLBACK_MAX_BODY_BYTES = "MPR_CALLBACK_MAX_BODY_BYTES";
+  public static final String MPR_CALLBACK_MAX_PENDING = "MPR_CALLBACK_MAX_PENDING";
+  public static final String MPR_CALLBACK_REGISTRATIONS_PER_MINUTE = "MPR_CALLBACK_REGISTRATIONS_PER_MINUTE";
+  public static final String MPR_CALLBACK_BASE_URL = "MPR_CALLBACK_BASE_URL";
+
+  public CallbackConfig {
+    keys = List.copyOf(keys);
+    positive(MPR_CALLBACK_TTL_MS, notificationTtl);
+    positive(MPR_CALLBACK_IDLE_MS, idleExpiry);
+    min(MPR_CALLBACK_MAX_BODY_BYTES, maxBodyBytes, 2);
+    min(MPR_CALLBACK_MAX_PENDING, maxPending, 1);
+    min(MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, registrationsPerMinute, 1);
+    if (baseUrl != null) {
+      try {
+        URI uri = new URI(baseUrl);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+          throw new ConfigurationException(MPR_CALLBACK_BASE_URL, "must be an http or https URL, not '" + baseUrl + "'");
+        }
+      } catch (URISyntaxException e) {
+        throw new ConfigurationException(MPR_CALLBACK_BASE_URL, "is not a URL: " + e.getMessage());
+      }
+      baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+  }
+
+  /**
+   * The defaults: no keys, notifications live 1 hour, registrations 24 hours idle, bodies up to 64 KiB,
+   * 1000 pending per browser, 60 registrations per source address per minute, base URL from Host.
+   */
+  public static CallbackConfig defaults() {
+    return read(name -> null);
+  }
+
+  /** Reads the settings; {@code env} gives a variable's value, blank or {@code null} when unset. */
+  static CallbackConfig read(Function<String, String> env) {
+    Function<String, String> get = name -> {
+      String v = env.apply(name);
+      return v == null || v.isBlank() ? null : v.strip();
+    };
+    return new CallbackConfig(
+        keys(get.apply(MPR_CALLBACK_KEYS)),
+        Duration.ofMillis(number(get, MPR_CALLBACK_TTL_MS, 3_600_000L)),
+        Duration.ofMillis(number(get, MPR_CALLBACK_IDLE_MS, 86_400_000L)),
+        (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_MAX_BODY_BYTES, 64 * 1024)),
+        (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_MAX_PENDING, 1000)),
+        (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, 60)),
+        get.apply(MPR_CALLBACK_BASE_URL));
+  }
+
+  /** Whether backends must present a key. */
+  public boolean keysRequired() {
+    return !keys.isEmpty();
+  }
+
+  /** The settings as {@code NAME=value} lines, keys masked. */
+  String describe() {
+    return "\n  " + MPR_CALLBACK_KEYS + "=" + (keys.isEmpty() ? "(none: every backend may post)" : keys.size() + " keys")
+        + "\n  " + MPR_CALLBACK_TTL_MS + "=" + notificationTtl.toMillis()
+        + "\n  " + MPR_CALLBACK_IDLE_MS + "=" + idleExpiry.toMillis()
+        + "\n  " + MPR_CALLBACK_MAX_BODY_BYTES + "=" + maxBodyBytes
+        + "\n  " + MPR_CALLBACK_MAX_PENDING + "=" + maxPending
+        + "\n  " + MPR_CALLBACK_REGISTRATIONS_PER_MINUTE + "=" + registrationsPerMinute
+        + "\n  " + MPR_CALLBACK_BASE_URL + "=" + (baseUrl == null ? "(from the Host header)" : baseUrl);
+  }
+
+  @Override
+  public String toString() {
+    return "CallbackConfig{" + describe().strip().replace("\n  ", ", ") + "}";
+  }
+
+  private static long number(Function<String, String> get, String name, long defaultValue) {
+    String v = get.apply(name);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(name, "must be an integer, not '" + v + "'");
+    }
+  }
+
+  private static List<String> keys(String v) {
+    if (v == null) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>();
+    for (String k : v.split(",", -1)) {
+      if (!k.isBlank()) {
+        keys.add(k.strip());
+      }
+    }
+    if (keys.isEmpty()) {
+      throw new ConfigurationException(MPR_CALLBACK_KEYS, "lists no key (leave it unset to accept every backend)");
+    }
+    return keys;
+  }
+
+  private static void positive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.toMillis() < 1) {
+      throw new ConfigurationException(name, "must be at least 1 ms, not " + d.toMillis());
+    }
+  }
+
+  private static void min(String name, int value, int min) {
+    if (value < min) {
+      throw new ConfigurationException(name, "must be at least " + min + ", not " + value);
+    }
+  }
+}

@@ -1,0 +1,288 @@
+package io.github.mpr4j.server.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.protocol.AddMessageOptions;
+import io.github.mpr4j.protocol.EncryptedMessage;
+import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
+import io.github.mpr4j.protocol.GetLiveSessionOptions;
+import io.github.mpr4j.protocol.MessagePickupRepository;
+import io.github.mpr4j.protocol.QueuedMessage;
+import io.github.mpr4j.protocol.RemoveAllMessagesOptions;
+import io.github.mpr4j.protocol.RemoveMessagesOptions;
+import io.github.mpr4j.protocol.jsonrpc.Timestamps;
+import io.github.mpr4j.server.CallbackConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The callback gateway's logic over the pickup queue: a clientId is the connection
+ * {@value #NAMESPACE}{@code clientId} of the same queue, a notification is a message in it (payload
+ * {@code {"data":<body>}}), a browser socket is a holder with a live session on it, and an ack removes
+ * messages. Registrations live in a {@link CallbackRegistry}. Every store and registry call runs on the
+ * queue's workers or this gateway's small executor, never on an event loop.
+ */
+final class CallbackGateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CallbackGateway.class);
+  /** The connectionId prefix of callback queues; the JSON-RPC API refuses connectionIds with it. */
+  static final String NAMESPACE = "callback:";
+  /** The one recipient of every notification (removeAllMessages needs one). */
+  static final String RECIPIENT = "callback";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectReader BODY_READER = JSON.readerFor(JsonNode.class)
+      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** The outcome of a POST. */
+  enum Status { LIVE, PENDING, UNKNOWN_CLIENT, TOO_MANY_PENDING }
+
+  record PostOutcome(Status status, String id) {}
+
+  private final CallbackConfig config;
+  private final CallbackRegistry registry;
+  private final MessagePickupRepository backend;
+  private final Supplier<MessagePickupRepository> holders;
+  private final Clock clock;
+  private final Metrics metrics;
+  private final RegistrationLimiter limiter;
+  private final ThreadPoolExecutor registryCalls;
+  private final ScheduledExecutorService timer;
+  /** Browser sockets of this instance, closed with 1001 at shutdown. */
+  private final ChannelGroup sockets = new DefaultChannelGroup("callback-sockets", GlobalEventExecutor.INSTANCE);
+  /** clientIds with a browser socket on this instance, and how many sockets each. */
+  private final Map<String, Integer> connected = new ConcurrentHashMap<>();
+
+  CallbackGateway(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, Metrics metrics) {
+    this.config = config;
+    this.registry = registry;
+    this.backend = queue.openRepository();
+    this.holders = queue::openRepository;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.limiter = new RegistrationLimiter(config.registrationsPerMinute(), clock);
+    this.registryCalls = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
+      Thread t = new Thread(r, "mpr-callback-registry");
+      t.setDaemon(true);
+      return t;
+    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "mpr-callback-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    long touchEvery = Math.max(100, config.idleExpiry().toMillis() / 3);
+    timer.scheduleWithFixedDelay(this::touchConnected, touchEvery, touchEvery, TimeUnit.MILLISECONDS);
+    long sweepEvery = Math.max(100, Math.min(60_000, config.idleExpiry().toMillis() / 2));
+    timer.scheduleWithFixedDelay(this::sweep, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
+  }
+
+  CallbackConfig config() {
+    return config;
+  }
+
+  static String connectionId(String clientId) {
+    return NAMESPACE + clientId;
+  }
+
+  /** Whether a source address may register one more client now (counts the attempt when it may). */
+  boolean mayRegister(String sourceAddress) {
+    return limiter.tryAcquire(sourceAddress);
+  }
+
+  /** Registers a new random clientId. */
+  CompletableFuture<String> register() {
+    return onRegistryThread(() -> {
+      long now = clock.millis();
+      String id;
+      do {
+        id = UUID.randomUUID().toString();
+      } while (!registry.create(id, now, now + config.idleExpiry().toMillis()));
+      metrics.callbackRegistered();
+      return id;
+    });
+  }
+
+  /** Resumes a registration: true, with its idle time restarted, if it exists. */
+  CompletableFuture<Boolean> resume(String clientId) {
+    return onRegistryThread(() -> touchNow(clientId));
+  }
+
+  /** Tracks a browser socket for shutdown (it leaves the group by itself when it closes). */
+  void track(Channel channel) {
+    sockets.add(channel);
+  }
+
+  /** A new holder of live sessions, for one browser socket. */
+  MessagePickupRepository openHolder() {
+    return holders.get();
+  }
+
+  void socketOpened(String clientId) {
+    connected.merge(clientId, 1, Integer::sum);
+    metrics.callbackSocketOpened();
+  }
+
+  /** A browser socket closed: its idle time starts now. */
+  void socketClosed(String clientId) {
+    connected.computeIfPresent(clientId, (id, n) -> n > 1 ? n - 1 : null);
+    metrics.callbackSocketClosed();
+    onRegistryThread(() -> touchNow(clientId));
+  }
+
+  /**
+   * Parses a notification body: exactly one JSON value.
+   *
+   * @return the stored payload {@code {"data":<compact body>}}, or {@code null} when the body is not JSON
+   */
+  static EncryptedMessage payloadOf(byte[] body) {
+    try {
+      JsonNode node = BODY_READER.readValue(body);
+      if (node == null || node.isMissingNode()) {
+        return null;
+      }
+      return EncryptedMessage.ofJson("{\"data\":" + JSON.writeValueAsString(node) + "}");
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Stores a notification for a client and tells whether a browser held it live. */
+  CompletableFuture<PostOutcome> post(String clientId, EncryptedMessage payload) {
+    String connectionId = connectionId(clientId);
+    return onRegistryThread(() -> registry.exists(clientId, clock.millis()))
+        .thenCompose(exists -> {
+          if (!exists) {
+            return CompletableFuture.completedFuture(new PostOutcome(Status.UNKNOWN_CLIENT, null));
+          }
+          return backend.getAvailableMessageCount(new GetAvailableMessageCountOptions(connectionId, null))
+              .thenCompose(pending -> {
+                if (pending >= config.maxPending()) {
+                  return CompletableFuture.completedFuture(new PostOutcome(Status.TOO_MANY_PENDING, null));
+                }
+                return backend.addMessage(AddMessageOptions.of(connectionId, List.of(RECIPIENT), payload))
+                    .thenCompose(id -> backend.getLiveSession(new GetLiveSessionOptions(connectionId))
+                        .thenApply(live -> {
+                          metrics.callbackPosted(live);
+                          return new PostOutcome(live ? Status.LIVE : Status.PENDING, id);
+                        }));
+              });
+        });
+  }
+
+  /** Removes acknowledged notifications. */
+  CompletableFuture<Void> ack(String clientId, List<String> ids) {
+    if (ids.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return backend.removeMessages(new RemoveMessagesOptions(connectionId(clientId), ids));
+  }
+
+  /** Whether a notification's time to live has run out. */
+  boolean expired(QueuedMessage m, long nowMillis) {
+    return m.receivedAt().toEpochMilli() + config.notificationTtl().toMillis() <= nowMillis;
+  }
+
+  long nowMillis() {
+    return clock.millis();
+  }
+
+  /** The frame that delivers a notification: its payload {@code {"data":..}} with type, id and receivedAt. */
+  static String notificationFrame(QueuedMessage m) {
+    String payload = m.encryptedMessage().json();
+    return "{\"type\":\"notification\",\"id\":\"" + m.id() + "\",\"receivedAt\":\""
+        + Timestamps.format(m.receivedAt()) + "\"," + payload.substring(1);
+  }
+
+  static String registeredFrame(String clientId, String callbackUrl) {
+    try {
+      return JSON.writeValueAsString(Map.of("type", "registered", "clientId", clientId,
+          "callbackUrl", callbackUrl));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The callback URL of a client: the configured base URL, else one derived from the request's Host. */
+  String callbackUrl(String clientId, String host) {
+    String base = config.baseUrl() != null ? config.baseUrl() : "http://" + (host == null ? "localhost" : host);
+    return base + "/callback/" + clientId;
+  }
+
+  private boolean touchNow(String clientId) {
+    long now = clock.millis();
+    return registry.touch(clientId, now, now + config.idleExpiry().toMillis());
+  }
+
+  private void touchConnected() {
+    for (String clientId : List.copyOf(connected.keySet())) {
+      try {
+        touchNow(clientId);
+      } catch (RuntimeException e) {
+        log.warn("could not extend the registration of a connected browser: {}", e.toString());
+      }
+    }
+  }
+
+  /** Removes expired registrations and their notifications, and forgets old rate-limit windows. */
+  private void sweep() {
+    try {
+      limiter.forgetOld();
+      for (String clientId : registry.removeExpired(clock.millis(), 1000)) {
+        backend.removeAllMessages(new RemoveAllMessagesOptions(connectionId(clientId), RECIPIENT));
+      }
+    } catch (RuntimeException e) {
+      log.warn("the sweep of expired callback registrations failed: {}", e.toString());
+    }
+  }
+
+  private <T> CompletableFuture<T> onRegistryThread(Supplier<T> call) {
+    try {
+      return CompletableFuture.supplyAsync(call, registryCalls);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    sockets.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down"))
+        .awaitUninterruptibly(2_000);
+    sockets.close().awaitUninterruptibly(2_000);
+    timer.shutdownNow();
+    registryCalls.shutdown();
+    try {
+      registryCalls.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    backend.close();
+    try {
+      registry.close();
+    } catch (Exception e) {
+      log.warn("closing the callback registry failed: {}", e.toString());
+    }
+  }
+}

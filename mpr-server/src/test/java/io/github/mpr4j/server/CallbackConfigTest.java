@@ -1,0 +1,71 @@
+package io.github.mpr4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/** The MPR_CALLBACK_* variables. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class CallbackConfigTest {
+
+  private static CallbackConfig read(Map<String, String> env) {
+    return ServerConfig.fromEnvironment(env).callback();
+  }
+
+  @Test
+  void the_defaults_are_documented_ones() {
+    CallbackConfig c = read(Map.of());
+    assertEquals(List.of(), c.keys());
+    assertFalse(c.keysRequired());
+    assertEquals(Duration.ofHours(1), c.notificationTtl());
+    assertEquals(Duration.ofHours(24), c.idleExpiry());
+    assertEquals(65536, c.maxBodyBytes());
+    assertEquals(1000, c.maxPending());
+    assertEquals(60, c.registrationsPerMinute());
+    assertNull(c.baseUrl());
+    assertEquals(c, CallbackConfig.defaults());
+  }
+
+  @Test
+  void every_variable_is_read() {
+    CallbackConfig c = read(Map.of("MPR_CALLBACK_KEYS", " a , b ", "MPR_CALLBACK_TTL_MS", "5000",
+        "MPR_CALLBACK_IDLE_MS", "7000", "MPR_CALLBACK_MAX_BODY_BYTES", "100", "MPR_CALLBACK_MAX_PENDING", "3",
+        "MPR_CALLBACK_REGISTRATIONS_PER_MINUTE", "9", "MPR_CALLBACK_BASE_URL", "https://gw.example.com/"));
+    assertEquals(List.of("a", "b"), c.keys());
+    assertEquals(Duration.ofSeconds(5), c.notificationTtl());
+    assertEquals(Duration.ofSeconds(7), c.idleExpiry());
+    assertEquals(100, c.maxBodyBytes());
+    assertEquals(3, c.maxPending());
+    assertEquals(9, c.registrationsPerMinute());
+    assertEquals("https://gw.example.com", c.baseUrl());
+  }
+
+  @Test
+  void a_wrong_value_names_its_variable() {
+    assertEquals("MPR_CALLBACK_TTL_MS", assertThrows(ConfigurationException.class,
+        () -> read(Map.of("MPR_CALLBACK_TTL_MS", "0"))).variable());
+    assertEquals("MPR_CALLBACK_MAX_PENDING", assertThrows(ConfigurationException.class,
+        () -> read(Map.of("MPR_CALLBACK_MAX_PENDING", "many"))).variable());
+    assertEquals("MPR_CALLBACK_BASE_URL", assertThrows(ConfigurationException.class,
+        () -> read(Map.of("MPR_CALLBACK_BASE_URL", "ftp://x"))).variable());
+    assertEquals("MPR_CALLBACK_KEYS", assertThrows(ConfigurationException.class,
+        () -> read(Map.of("MPR_CALLBACK_KEYS", " , "))).variable());
+  }
+
+  @Test
+  void the_keys_never_appear_in_the_description() {
+    ServerConfig c = ServerConfig.fromEnvironment(Map.of("MPR_CALLBACK_KEYS", "very-secret-key"));
+    assertFalse(c.describe().contains("very-secret-key"));
+    assertFalse(c.toString().contains("very-secret-key"));
+    assertTrue(c.describe().contains("MPR_CALLBACK_KEYS=1 keys"));
+  }
+}
