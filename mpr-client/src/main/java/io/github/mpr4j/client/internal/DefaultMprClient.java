@@ -1,7 +1,5 @@
 package io.github.mpr4j.client.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mpr4j.client.ConnectionInfo;
@@ -26,7 +24,6 @@ import io.github.mpr4j.protocol.jsonrpc.RpcMethod;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -59,7 +56,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -90,7 +86,6 @@ public final class DefaultMprClient implements MprClient {
   private static final System.Logger LOG = System.getLogger(DefaultMprClient.class.getName());
   private static final AtomicInteger CLIENTS = new AtomicInteger();
   private static final ObjectMapper MAPPER = JsonRpcCodec.mapper();
-  private static final JsonFactory JSON = MAPPER.getFactory();
 
   private enum State { CONNECTING, RESTORING, CONNECTED, WAITING_TO_RECONNECT, CLOSED }
 
@@ -218,25 +213,22 @@ public final class DefaultMprClient implements MprClient {
       }
       AddMessageOptions p = o;
       return call(RpcMethod.ADD_MESSAGE.wireName(), g -> {
-        g.writeStartObject();
-        g.writeStringField("connectionId", p.connectionId());
-        g.writeArrayFieldStart("recipientDids");
+        g.startObject().field("connectionId", p.connectionId());
+        g.field("recipientDids").startArray();
         for (String did : p.recipientDids()) {
-          g.writeString(did);
+          g.value(did);
         }
-        g.writeEndArray();
-        g.writeFieldName("payload");
-        g.writeRawValue(p.payload().json());
+        g.endArray();
+        g.field("payload").raw(p.payload().json());
         PushNotificationToken t = p.pushNotificationToken();
         if (t != null) {
-          g.writeObjectFieldStart("pushNotificationToken");
-          g.writeStringField("type", t.type());
+          g.field("pushNotificationToken").startObject().field("type", t.type());
           if (t.token() != null) {
-            g.writeStringField("token", t.token());
+            g.field("token", t.token());
           }
-          g.writeEndObject();
+          g.endObject();
         }
-        g.writeEndObject();
+        g.endObject();
       }, DefaultMprClient::messageId);
     });
   }
@@ -261,19 +253,18 @@ public final class DefaultMprClient implements MprClient {
       }
       Integer bytes = limitBytes;
       return call(RpcMethod.TAKE_FROM_QUEUE.wireName(), g -> {
-        g.writeStartObject();
-        g.writeStringField("connectionId", options.connectionId());
+        g.startObject().field("connectionId", options.connectionId());
         if (options.recipientDid() != null) {
-          g.writeStringField("recipientDid", options.recipientDid());
+          g.field("recipientDid", options.recipientDid());
         }
         if (options.limit() != null) {
-          g.writeNumberField("limit", options.limit());
+          g.field("limit").value(options.limit());
         }
         if (bytes != null) {
-          g.writeNumberField("limitBytes", bytes);
+          g.field("limitBytes").value(bytes);
         }
-        g.writeBooleanField("deleteMessages", options.deleteMessages());
-        g.writeEndObject();
+        g.field("deleteMessages").value(options.deleteMessages());
+        g.endObject();
       }, JsonRpcCodec::queuedMessages);
     });
   }
@@ -284,14 +275,12 @@ public final class DefaultMprClient implements MprClient {
       return missing("removeMessages");
     }
     return call(RpcMethod.REMOVE_MESSAGES.wireName(), g -> {
-      g.writeStartObject();
-      g.writeStringField("connectionId", options.connectionId());
-      g.writeArrayFieldStart("messageIds");
+      g.startObject().field("connectionId", options.connectionId());
+      g.field("messageIds").startArray();
       for (String id : options.messageIds()) {
-        g.writeString(id);
+        g.value(id);
       }
-      g.writeEndArray();
-      g.writeEndObject();
+      g.endArray().endObject();
     }, DefaultMprClient::nothing);
   }
 
@@ -301,10 +290,8 @@ public final class DefaultMprClient implements MprClient {
       return missing("removeAllMessages");
     }
     return call(RpcMethod.REMOVE_ALL_MESSAGES.wireName(), g -> {
-      g.writeStartObject();
-      g.writeStringField("connectionId", options.connectionId());
-      g.writeStringField("recipientDid", options.recipientDid());
-      g.writeEndObject();
+      g.startObject().field("connectionId", options.connectionId()).field("recipientDid", options.recipientDid())
+          .endObject();
     }, DefaultMprClient::nothing);
   }
 
@@ -314,12 +301,11 @@ public final class DefaultMprClient implements MprClient {
       return missing("getAvailableMessageCount");
     }
     return call(RpcMethod.GET_AVAILABLE_MESSAGE_COUNT.wireName(), g -> {
-      g.writeStartObject();
-      g.writeStringField("connectionId", options.connectionId());
+      g.startObject().field("connectionId", options.connectionId());
       if (options.recipientDid() != null) {
-        g.writeStringField("recipientDid", options.recipientDid());
+        g.field("recipientDid", options.recipientDid());
       }
-      g.writeEndObject();
+      g.endObject();
     }, r -> {
       if (!r.isIntegralNumber() || !r.canConvertToInt()) {
         throw new IllegalArgumentException("expected a count, got " + r);
@@ -368,12 +354,11 @@ public final class DefaultMprClient implements MprClient {
 
   private static Pending.Params liveSessionParams(String connectionId, String sessionId) {
     return g -> {
-      g.writeStartObject();
-      g.writeStringField("connectionId", connectionId);
+      g.startObject().field("connectionId", connectionId);
       if (sessionId != null) {
-        g.writeStringField("sessionId", sessionId);
+        g.field("sessionId", sessionId);
       }
-      g.writeEndObject();
+      g.endObject();
     };
   }
 
@@ -383,9 +368,7 @@ public final class DefaultMprClient implements MprClient {
       return missing("getLiveSession");
     }
     return call(RpcMethod.GET_LIVE_SESSION.wireName(), g -> {
-      g.writeStartObject();
-      g.writeStringField("connectionId", options.connectionId());
-      g.writeEndObject();
+      g.startObject().field("connectionId", options.connectionId()).endObject();
     }, r -> {
       if (!r.isBoolean()) {
         throw new IllegalArgumentException("expected a boolean, got " + r);
@@ -508,17 +491,15 @@ public final class DefaultMprClient implements MprClient {
   private void send(Pending<?> p) {
     ByteBuf buf = channel.alloc().buffer(256);
     long id = ++nextId;
-    try (JsonGenerator g = JSON.createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
-      g.writeStartObject();
-      g.writeStringField("jsonrpc", "2.0");
-      g.writeStringField("method", p.method);
+    try {
+      JsonOut g = new JsonOut(buf);
+      g.startObject().field("jsonrpc", "2.0").field("method", p.method);
       if (p.params != null) {
-        g.writeFieldName("params");
+        g.field("params");
         p.params.write(g);
       }
-      g.writeNumberField("id", id);
-      g.writeEndObject();
-    } catch (IOException | RuntimeException e) {
+      g.field("id").value(id).endObject();
+    } catch (RuntimeException e) {
       buf.release();
       unlink(p);
       p.fail(new MprTransportException(p.method + " could not be written: " + e.getMessage(), e));
@@ -717,9 +698,7 @@ public final class DefaultMprClient implements MprClient {
     state = State.RESTORING;
     restoreOutstanding = 0;
     restoreRequest(ch, RpcMethod.RPC_ON.wireName(), g -> {
-      g.writeStartArray();
-      g.writeString(RpcMethod.MESSAGES_RECEIVED);
-      g.writeEndArray();
+      g.startArray().value(RpcMethod.MESSAGES_RECEIVED).endArray();
     }, r -> {
       if (!"ok".equals(r.path(RpcMethod.MESSAGES_RECEIVED).textValue())) {
         throw new IllegalArgumentException("rpc.on was answered " + r);

@@ -1,8 +1,6 @@
 package io.github.mpr4j.client.internal;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,7 +11,7 @@ final class Pending<T> implements Runnable {
   /** Writes the params of a request (the object after {@code "params":}), or nothing. */
   @FunctionalInterface
   interface Params {
-    void write(JsonGenerator g) throws IOException;
+    void write(JsonOut g);
   }
 
   /** Turns the {@code result} of a success answer into the call's value; runs on the event loop. */
