@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * {@code inflight} calls outstanding; each answer issues the next call from the client's I/O thread. Besides
  * the rate it reports the bytes allocated by every thread of this process per call (the client's I/O and
  * callback threads do the work; the main thread sleeps), read with
- * {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}.
+ * {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}, and the process's CPU time per call.
+ * The client is warmed up for 5 s first.
  */
 final class ClientLoad {
   private ClientLoad() {}
@@ -34,10 +35,13 @@ final class ClientLoad {
     try (MprClient client = MprClient.builder().uri(uri).maxInFlight(inflight)
         .requestTimeout(Duration.ofSeconds(30)).build()) {
       client.whenConnected().get(10, TimeUnit.SECONDS);
-      // warm the client's code up before measuring
-      drive(client, options, inflight, 2, 200_000, null);
+      // warm the client's code up (JIT) before measuring
+      drive(client, options, inflight, 5, 500_000, null);
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       long allocated0 = allocated(threads);
+      long ownCpu0 = os.getProcessCpuTime();
       long cpu0 = serverCpuTicks.getAsLong();
       long t0 = System.nanoTime();
       AtomicReference<Throwable> firstError = new AtomicReference<>();
@@ -45,9 +49,11 @@ final class ClientLoad {
       double elapsed = (System.nanoTime() - t0) / 1e9;
       long cpu1 = serverCpuTicks.getAsLong();
       long allocated1 = allocated(threads);
+      long ownCpu1 = os.getProcessCpuTime();
       long answered = counts[0];
-      String extra = String.format(Locale.ROOT, "client: one socket, %d in flight; allocated %.0f bytes per call"
-          + " (all threads of the load tool's process)", inflight, (allocated1 - allocated0) / (double) Math.max(1, answered));
+      String extra = String.format(Locale.ROOT, "client: one socket, %d in flight; allocated %.0f bytes and %.1f us"
+          + " of CPU per call (all threads of the load tool's process)", inflight,
+          (allocated1 - allocated0) / (double) Math.max(1, answered), (ownCpu1 - ownCpu0) / 1e3 / Math.max(1, answered));
       if (firstError.get() != null) {
         extra += "\nfirst error: " + firstError.get();
       }
