@@ -169,7 +169,7 @@ public final class DefaultMprClient implements MprClient {
 
   @Override
   public boolean isConnected() {
-    return connected;
+    return connected && !closed.get();
   }
 
   @Override
