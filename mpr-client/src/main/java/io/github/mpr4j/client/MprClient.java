@@ -82,6 +82,7 @@ public interface MprClient extends MessagePickupRepository {
     private ConnectionInfoProvider connectionInfoProvider;
     private boolean waitWhileDisconnected = true;
     private ConnectionStateListener connectionStateListener;
+    private Duration pingInterval = Duration.ofSeconds(30);
 
     Builder() {}
 
@@ -183,6 +184,17 @@ public interface MprClient extends MessagePickupRepository {
       return this;
     }
 
+    /**
+     * Detects a server that went silent without closing the socket (a dead peer, a network partition):
+     * after this long without any frame from the server the client sends a WebSocket ping, and when another
+     * interval passes without a frame it closes the socket and reconnects. {@link Duration#ZERO} turns it
+     * off. Default 30 s.
+     */
+    public Builder pingInterval(Duration pingInterval) {
+      this.pingInterval = Objects.requireNonNull(pingInterval, "pingInterval");
+      return this;
+    }
+
     /** Observes connects, disconnects, reconnect attempts and the close; default none. */
     public Builder connectionStateListener(ConnectionStateListener listener) {
       this.connectionStateListener = Objects.requireNonNull(listener, "listener");
@@ -208,6 +220,9 @@ public interface MprClient extends MessagePickupRepository {
       positive("requestTimeout", requestTimeout);
       positive("connectTimeout", connectTimeout);
       positive("reconnectBackoff initial", reconnectInitialDelay);
+      if (pingInterval.isNegative()) {
+        throw new IllegalArgumentException("pingInterval must not be negative, not " + pingInterval);
+      }
       if (reconnectMaxDelay.compareTo(reconnectInitialDelay) < 0) {
         throw new IllegalArgumentException("reconnectBackoff max (" + reconnectMaxDelay
             + ") must not be less than initial (" + reconnectInitialDelay + ")");
@@ -230,7 +245,8 @@ public interface MprClient extends MessagePickupRepository {
       ClientSettings settings = new ClientSettings(uri, requestTimeout, connectTimeout, reconnectInitialDelay,
           reconnectMaxDelay, reconnectJitter, maxReconnectAttempts, authToken, maxInFlight, maxFrameBytes,
           callbackExecutor, connectionInfoProvider, waitWhileDisconnected,
-          connectionStateListener == null ? new ConnectionStateListener() {} : connectionStateListener);
+          connectionStateListener == null ? new ConnectionStateListener() {} : connectionStateListener,
+          pingInterval);
       return DefaultMprClient.start(settings);
     }
 

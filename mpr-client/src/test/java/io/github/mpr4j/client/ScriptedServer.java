@@ -94,6 +94,11 @@ final class ScriptedServer implements AutoCloseable {
         + request.get("id") + "}"));
   }
 
+  /** Stops reading the client's socket (no answers, no pongs) without closing it, as a dead peer would. */
+  void freeze() {
+    socket.config().setAutoRead(false);
+  }
+
   /** Closes the client's socket without a close frame, as a crash would. */
   void dropSocket() {
     socket.close().syncUninterruptibly();

@@ -21,4 +21,5 @@ public record ClientSettings(
     Executor callbackExecutor,
     ConnectionInfoProvider connectionInfoProvider,
     boolean waitWhileDisconnected,
-    ConnectionStateListener stateListener) {}
+    ConnectionStateListener stateListener,
+    Duration pingInterval) {}

@@ -42,6 +42,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
@@ -50,6 +51,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -634,6 +638,10 @@ public final class DefaultMprClient implements MprClient {
             if (tls) {
               ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), uri.getHost(), port));
             }
+            if (!settings.pingInterval().isZero()) {
+              ch.pipeline().addLast("idle", new IdleStateHandler(settings.pingInterval().toNanos(), 0, 0,
+                  TimeUnit.NANOSECONDS));
+            }
             ch.pipeline().addLast("http", new HttpClientCodec());
             ch.pipeline().addLast("upgrade-aggregator", new HttpObjectAggregator(64 * 1024));
             ch.pipeline().addLast("websocket", new WebSocketClientProtocolHandler(ws));
@@ -663,6 +671,15 @@ public final class DefaultMprClient implements MprClient {
         cause = new MprTransportException("the WebSocket handshake with " + settings.uri() + " took longer than "
             + settings.connectTimeout());
         ctx.close();
+      } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE
+          && ctx.channel() == channel && (state == State.RESTORING || state == State.CONNECTED)) {
+        if (idle.isFirst()) {
+          ctx.writeAndFlush(new PingWebSocketFrame());
+        } else {
+          cause = new MprTransportException("the server of " + settings.uri() + " sent nothing, not even a pong, for "
+              + settings.pingInterval().multipliedBy(2));
+          ctx.close();
+        }
       }
       super.userEventTriggered(ctx, evt);
     }
