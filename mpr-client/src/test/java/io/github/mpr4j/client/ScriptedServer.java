@@ -94,6 +94,12 @@ final class ScriptedServer implements AutoCloseable {
         + request.get("id") + "}"));
   }
 
+  /** Answers a request with a JSON-RPC error. */
+  void answerError(JsonNode request, int code, String message) {
+    socket.writeAndFlush(new TextWebSocketFrame("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":" + code
+        + ",\"message\":\"" + message + "\"},\"id\":" + request.get("id") + "}"));
+  }
+
   /** Stops reading the client's socket (no answers, no pongs) without closing it, as a dead peer would. */
   void freeze() {
     socket.config().setAutoRead(false);
