@@ -23,8 +23,9 @@ import java.util.concurrent.Executor;
  * mpr.whenConnected().join();         // optional: requests made before wait for the connection
  * }</pre>
  *
- * <p><b>Threads.</b> Every method is safe from any thread and never blocks or throws (except for a
- * {@code null} argument); results and failures come through the returned futures, which fail with
+ * <p><b>Threads.</b> Every method is safe from any thread and never blocks; the asynchronous ones never
+ * throw (null options fail the future with -32602, as the server would answer; a null listener is refused
+ * with a {@code NullPointerException}). Results and failures come through the returned futures, which fail with
  * {@link io.github.mpr4j.protocol.MprRpcException} when the server answered with an error and with
  * {@link io.github.mpr4j.protocol.MprTransportException} when no answer came (timeout, lost connection,
  * closed client). The futures are completed on the client's I/O thread: stages added with
