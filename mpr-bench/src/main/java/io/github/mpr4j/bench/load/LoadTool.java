@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * messagesReceived on another, at {@code --rate} messages/s: latency percentiles; {@code --sender-uri}
  * adds through a second instance), {@code drain}
  * (fill {@code --messages}, then takeFromQueue 100 + removeMessages until empty: messages/s), {@code fill}
- * (add {@code --messages} and report the server's heap after a GC, via jcmd). Every run is bounded by
+ * (add {@code --messages} and report the server's heap after a GC, via jcmd), {@code client} (pipelined
+ * addMessage through one {@link io.github.mpr4j.client.MprClient} with {@code --inflight} calls outstanding:
+ * throughput and the bytes the client's process allocates per call). Every run is bounded by
  * {@code --seconds} and {@code --messages} and stops by itself.
  */
 public final class LoadTool {
@@ -125,6 +127,7 @@ public final class LoadTool {
         case "live" -> live(group);
         case "drain" -> drain(group);
         case "fill" -> fill(group);
+        case "client" -> ClientLoad.run(uri, inflight, connections, payload, seconds, maxMessages, this::serverCpuTicks);
         default -> throw new IllegalArgumentException("unknown mode " + mode);
       };
     } finally {
@@ -411,7 +414,7 @@ public final class LoadTool {
     }
   }
 
-  private static double cpuPerMessage(long ticks0, long ticks1, long messages) {
+  static double cpuPerMessage(long ticks0, long ticks1, long messages) {
     if (ticks0 < 0 || ticks1 < 0 || messages == 0) {
       return -1;
     }

@@ -72,4 +72,12 @@ class LoadToolSmokeIT {
     assertEquals(500, r.messages());
     assertEquals(0, r.errors());
   }
+
+  @Test
+  void clientModeAddsThroughOneMprClientWithoutErrors() throws Exception {
+    LoadTool.Result r = run("client", "messages", "500", "seconds", "60");
+    assertEquals(500, r.messages());
+    assertEquals(0, r.errors());
+    assertTrue(r.extra().contains(" us of CPU per call"), r.extra());
+  }
 }

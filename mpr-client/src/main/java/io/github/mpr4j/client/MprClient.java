@@ -1,0 +1,260 @@
+package io.github.mpr4j.client;
+
+import io.github.mpr4j.client.internal.ClientSettings;
+import io.github.mpr4j.client.internal.DefaultMprClient;
+import io.github.mpr4j.protocol.MessagePickupRepository;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A {@link MessagePickupRepository} backed by a remote MPR server over one WebSocket: the same interface as
+ * the in-process core ({@code PickupQueue.openRepository()}), so a mediator switches between embedded and
+ * remote in one line.
+ *
+ * <pre>{@code
+ * MprClient mpr = MprClient.builder()
+ *     .uri(URI.create("ws://mpr.internal:3100"))
+ *     .authToken(System.getenv("MPR_TOKEN"))
+ *     .build();                       // connects in the background
+ * mpr.whenConnected().join();         // optional: requests made before wait for the connection
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Every method is safe from any thread and never blocks; the asynchronous ones never
+ * throw (null options fail the future with -32602, as the server would answer; a null listener is refused
+ * with a {@code NullPointerException}). Results and failures come through the returned futures, which fail with
+ * {@link io.github.mpr4j.protocol.MprRpcException} when the server answered with an error and with
+ * {@link io.github.mpr4j.protocol.MprTransportException} when no answer came (timeout, lost connection,
+ * closed client). The futures are completed on the client's I/O thread: stages added with
+ * {@code thenApply}, {@code thenAccept} etc. run there and must not block; use the {@code ...Async}
+ * variants for slow work. The messagesReceived listeners and the {@link ConnectionStateListener} run on
+ * the callback executor instead, one call at a time, in order.
+ *
+ * <p><b>Reconnection.</b> When the socket drops, requests in flight fail (whether they took effect is
+ * unknown, so none is resent), and the client reconnects with exponential backoff and jitter, re-subscribes
+ * to messagesReceived once, and re-adds every live session it holds with the same sessionId before it
+ * reports itself connected and sends the requests that waited. Listeners belong to the client, not to a
+ * socket: they are never duplicated by a reconnect.
+ *
+ * <p>{@link #close()} is idempotent and never blocks; it fails every pending call, closes the socket (which
+ * ends the live sessions the client holds) and releases the client's threads.
+ */
+public interface MprClient extends MessagePickupRepository {
+
+  /** A builder; {@link Builder#uri(URI)} is required. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Completes when the client is connected (at once when it is), with its live sessions restored; fails
+   * with an {@link io.github.mpr4j.protocol.MprTransportException} when the client is closed or gives up.
+   */
+  CompletableFuture<Void> whenConnected();
+
+  /** Whether the client is connected now and its live sessions are restored. */
+  boolean isConnected();
+
+  /** The server's endpoint. */
+  URI uri();
+
+  /** Sends a ping; completes when the server answers {@code "pong"}. */
+  CompletableFuture<Void> ping();
+
+  /** Builds an {@link MprClient}. Every setting but the URI has a default. */
+  final class Builder {
+    /** {@link #maxReconnectAttempts(int)} without a bound: the client never gives up (the default). */
+    public static final int UNLIMITED = Integer.MAX_VALUE;
+
+    private URI uri;
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration reconnectInitialDelay = Duration.ofMillis(100);
+    private Duration reconnectMaxDelay = Duration.ofSeconds(30);
+    private double reconnectJitter = 0.2;
+    private int maxReconnectAttempts = UNLIMITED;
+    private String authToken;
+    private int maxInFlight = 256;
+    private int maxFrameBytes = 64 * 1024 * 1024;
+    private Executor callbackExecutor;
+    private ConnectionInfoProvider connectionInfoProvider;
+    private boolean waitWhileDisconnected = true;
+    private ConnectionStateListener connectionStateListener;
+    private Duration pingInterval = Duration.ofSeconds(30);
+
+    Builder() {}
+
+    /** The server's WebSocket endpoint, {@code ws://host:port/} or {@code wss://...} (required). */
+    public Builder uri(URI uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+      return this;
+    }
+
+    /**
+     * How long a call waits for its answer, counted from the call, including any time it waits for the
+     * connection or for a free in-flight slot. Default 10 s.
+     */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /** How long one attempt to open the socket (TCP and WebSocket handshake) may take. Default 10 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * The delay before the first reconnect attempt and the most between two attempts; the delay doubles
+     * after each failed attempt. Defaults 100 ms and 30 s.
+     */
+    public Builder reconnectBackoff(Duration initial, Duration max) {
+      this.reconnectInitialDelay = Objects.requireNonNull(initial, "initial");
+      this.reconnectMaxDelay = Objects.requireNonNull(max, "max");
+      return this;
+    }
+
+    /**
+     * The random part of each reconnect delay, from 0 (none) to 1: a delay {@code d} becomes a random value in
+     * {@code [d * (1 - jitter), d]}, so that many clients of a restarted server do not return at once.
+     * Default 0.2.
+     */
+    public Builder reconnectJitter(double jitter) {
+      this.reconnectJitter = jitter;
+      return this;
+    }
+
+    /**
+     * After this many failed attempts in a row (the first connection included) the client gives up and
+     * closes itself. Default {@link #UNLIMITED}.
+     */
+    public Builder maxReconnectAttempts(int maxAttempts) {
+      this.maxReconnectAttempts = maxAttempts;
+      return this;
+    }
+
+    /** A token sent as {@code Authorization: Bearer <token>} on the WebSocket upgrade; default none. */
+    public Builder authToken(String authToken) {
+      this.authToken = authToken;
+      return this;
+    }
+
+    /**
+     * The most requests sent and not yet answered; further calls wait in the client, in order, until an
+     * answer frees a slot (bounded by their timeout). Keep it at or below the server's
+     * {@code MPR_MAX_IN_FLIGHT} (256 by default). Default 256.
+     */
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /** The largest WebSocket message the client accepts from the server; larger close the socket. Default 64 MiB. */
+    public Builder maxFrameBytes(int maxFrameBytes) {
+      this.maxFrameBytes = maxFrameBytes;
+      return this;
+    }
+
+    /**
+     * The executor that calls the messagesReceived listeners and the {@link ConnectionStateListener}. The
+     * client hands it one call at a time, in order, so even a pool executes them one after the other. The
+     * client does not shut it down. Default: one daemon thread of the client's own.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The source of push tokens and receive limits per connection; default none. */
+    public Builder connectionInfoProvider(ConnectionInfoProvider provider) {
+      this.connectionInfoProvider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * {@code true} (the default): calls made while the client is not connected wait for the connection,
+     * bounded by their timeout. {@code false}: they fail at once with an
+     * {@link io.github.mpr4j.protocol.MprTransportException}.
+     */
+    public Builder waitWhileDisconnected(boolean wait) {
+      this.waitWhileDisconnected = wait;
+      return this;
+    }
+
+    /**
+     * Detects a server that went silent without closing the socket (a dead peer, a network partition):
+     * after this long without any frame from the server the client sends a WebSocket ping, and when another
+     * interval passes without a frame it closes the socket and reconnects. {@link Duration#ZERO} turns it
+     * off. Default 30 s.
+     */
+    public Builder pingInterval(Duration pingInterval) {
+      this.pingInterval = Objects.requireNonNull(pingInterval, "pingInterval");
+      return this;
+    }
+
+    /** Observes connects, disconnects, reconnect attempts and the close; default none. */
+    public Builder connectionStateListener(ConnectionStateListener listener) {
+      this.connectionStateListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Checks the settings and starts the client; it connects in the background.
+     *
+     * @throws IllegalArgumentException naming the first setting that is missing or out of range
+     */
+    public MprClient build() {
+      if (uri == null) {
+        throw new IllegalArgumentException("uri is required");
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("ws") && !scheme.equals("wss")) {
+        throw new IllegalArgumentException("uri must start with ws:// or wss://, not " + uri);
+      }
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("uri has no host: " + uri);
+      }
+      positive("requestTimeout", requestTimeout);
+      positive("connectTimeout", connectTimeout);
+      positive("reconnectBackoff initial", reconnectInitialDelay);
+      if (pingInterval.isNegative()) {
+        throw new IllegalArgumentException("pingInterval must not be negative, not " + pingInterval);
+      }
+      if (reconnectMaxDelay.compareTo(reconnectInitialDelay) < 0) {
+        throw new IllegalArgumentException("reconnectBackoff max (" + reconnectMaxDelay
+            + ") must not be less than initial (" + reconnectInitialDelay + ")");
+      }
+      if (!(reconnectJitter >= 0 && reconnectJitter <= 1)) {
+        throw new IllegalArgumentException("reconnectJitter must be from 0 to 1, not " + reconnectJitter);
+      }
+      if (maxReconnectAttempts < 1) {
+        throw new IllegalArgumentException("maxReconnectAttempts must be at least 1, not " + maxReconnectAttempts);
+      }
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
+      }
+      if (maxFrameBytes < 1024) {
+        throw new IllegalArgumentException("maxFrameBytes must be at least 1024, not " + maxFrameBytes);
+      }
+      if (authToken != null && (authToken.isBlank() || authToken.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+        throw new IllegalArgumentException("authToken must be printable ASCII without spaces");
+      }
+      ClientSettings settings = new ClientSettings(uri, requestTimeout, connectTimeout, reconnectInitialDelay,
+          reconnectMaxDelay, reconnectJitter, maxReconnectAttempts, authToken, maxInFlight, maxFrameBytes,
+          callbackExecutor, connectionInfoProvider, waitWhileDisconnected,
+          connectionStateListener == null ? new ConnectionStateListener() {} : connectionStateListener,
+          pingInterval);
+      return DefaultMprClient.start(settings);
+    }
+
+    private static void positive(String name, Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, not " + d);
+      }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.github.mpr4j.client.internal;
+
+import io.github.mpr4j.client.ConnectionInfoProvider;
+import io.github.mpr4j.client.ConnectionStateListener;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/** The checked settings of a client, as {@link io.github.mpr4j.client.MprClient.Builder} made them. */
+public record ClientSettings(
+    URI uri,
+    Duration requestTimeout,
+    Duration connectTimeout,
+    Duration reconnectInitialDelay,
+    Duration reconnectMaxDelay,
+    double reconnectJitter,
+    int maxReconnectAttempts,
+    String authToken,
+    int maxInFlight,
+    int maxFrameBytes,
+    Executor callbackExecutor,
+    ConnectionInfoProvider connectionInfoProvider,
+    boolean waitWhileDisconnected,
+    ConnectionStateListener stateListener,
+    Duration pingInterval) {}

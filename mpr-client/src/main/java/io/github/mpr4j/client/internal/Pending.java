@@ -1,0 +1,71 @@
+package io.github.mpr4j.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One call of the client, from its submission to its answer or failure. Confined to the client's event loop
+ * once submitted; it is also the task that submits it ({@link #run()}), to save an allocation per call.
+ */
+final class Pending<T> implements Runnable {
+  /** Writes the params of a request (the object after {@code "params":}), or nothing. */
+  @FunctionalInterface
+  interface Params {
+    void write(JsonOut g);
+  }
+
+  /** Turns the {@code result} of a success answer into the call's value; runs on the event loop. */
+  @FunctionalInterface
+  interface Decoder<T> {
+    T decode(JsonNode result);
+  }
+
+  final String method;
+  final Params params;
+  final Decoder<T> decoder;
+  final CompletableFuture<T> future;
+  final long deadlineNanos;
+  final DefaultMprClient client;
+
+  /** The JSON-RPC id once sent, else 0. */
+  long id;
+  /** Completed (answered, failed or timed out). */
+  boolean done;
+  /** Neighbours in the client's list of outstanding calls, oldest first. */
+  Pending<?> prev;
+  Pending<?> next;
+  boolean linked;
+
+  Pending(DefaultMprClient client, String method, Params params, Decoder<T> decoder, CompletableFuture<T> future,
+      long deadlineNanos) {
+    this.client = client;
+    this.method = method;
+    this.params = params;
+    this.decoder = decoder;
+    this.future = future;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  @Override
+  public void run() {
+    client.submit(this);
+  }
+
+  void complete(JsonNode result) {
+    done = true;
+    T value;
+    try {
+      value = decoder.decode(result);
+    } catch (RuntimeException e) {
+      future.completeExceptionally(new io.github.mpr4j.protocol.MprTransportException(
+          method + " got an answer the client does not understand: " + e.getMessage(), e));
+      return;
+    }
+    future.complete(value);
+  }
+
+  void fail(Throwable cause) {
+    done = true;
+    future.completeExceptionally(cause);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The Java client of a remote MPR server: {@link io.github.mpr4j.client.MprClient}, a
+ * {@link io.github.mpr4j.protocol.MessagePickupRepository} over one WebSocket.
+ *
+ * <pre>{@code
+ * try (MprClient mpr = MprClient.builder().uri(URI.create("ws://mpr.internal:3100")).build()) {
+ *   mpr.addMessagesReceivedListener((connectionId, messages) -> forward(connectionId, messages));
+ *   mpr.addLiveSession(new AddLiveSessionOptions(connectionId, sessionId)).join();
+ *   String id = mpr.addMessage(AddMessageOptions.of(connectionId, List.of(recipientDid), jwe)).join();
+ * }
+ * }</pre>
+ */
+package io.github.mpr4j.client;
