@@ -189,17 +189,23 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
     closeWith(CLOSE_REPLACED, "replaced by a newer connection");
   }
 
+  /**
+   * Writes a frame after every frame written before it. Always through the event loop's task queue, even
+   * on the event loop itself: a write made there directly would overtake frames that other threads queued
+   * earlier (with the in-memory store, deliveries run on whichever event loop added the message).
+   */
   private void write(String text) {
     Channel ch = channel;
     if (ch != null && ch.isActive()) {
-      ch.writeAndFlush(new TextWebSocketFrame(text), ch.voidPromise());
+      ch.eventLoop().execute(() -> ch.writeAndFlush(new TextWebSocketFrame(text), ch.voidPromise()));
     }
   }
 
   private void closeWith(int code, String reason) {
     Channel ch = channel;
     if (ch != null && ch.isActive()) {
-      ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+      ch.eventLoop().execute(() ->
+          ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE));
     }
   }
 
