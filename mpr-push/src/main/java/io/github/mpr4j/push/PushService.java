@@ -88,7 +88,7 @@ public final class PushService implements PushNotifier {
     try {
       return opener.open();
     } catch (Exception | LinkageError e) {
-      String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+      String reason = e instanceof LinkageError || e.getMessage() == null ? e.toString() : e.getMessage();
       unavailable.put(provider, reason);
       log.warn("{} push is off: its configuration could not be loaded: {}", name(provider), reason);
       return null;

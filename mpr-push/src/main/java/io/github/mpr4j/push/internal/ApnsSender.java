@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mpr4j.core.spi.PushRequest;
 import io.github.mpr4j.push.ApnsSettings;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -28,6 +30,7 @@ public final class ApnsSender implements Sender {
   private static final Duration EXPIRATION = Duration.ofDays(1);
 
   private final ApnsClient client;
+  private final EventLoopGroup eventLoop;
   private final String topic;
   private final PushContent content;
 
@@ -40,7 +43,12 @@ public final class ApnsSender implements Sender {
     } catch (GeneralSecurityException e) {
       throw new IOException(settings.signingKeyFile() + " is not a usable APNs signing key: " + e, e);
     }
+    // our own loop, so that close() does not wait for Netty's default 2 s quiet period
+    @SuppressWarnings("deprecation")
+    EventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1, new DefaultThreadFactory("mpr-push-apns-io", true));
+    this.eventLoop = group;
     ApnsClientBuilder b = new ApnsClientBuilder()
+        .setEventLoopGroup(group)
         .setApnsServer(settings.host(), settings.port())
         .setSigningKey(key)
         .setConcurrentConnections(1)
@@ -48,7 +56,12 @@ public final class ApnsSender implements Sender {
     if (settings.trustedCaFile() != null) {
       b.setTrustedServerCertificateChain(settings.trustedCaFile().toFile());
     }
-    this.client = b.build();
+    try {
+      this.client = b.build();
+    } catch (IOException | RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
   }
 
   /** Opens the provider; the SDK's classes load here first. */
@@ -124,5 +137,6 @@ public final class ApnsSender implements Sender {
     } catch (Exception e) {
       // closing anyway
     }
+    eventLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
   }
 }

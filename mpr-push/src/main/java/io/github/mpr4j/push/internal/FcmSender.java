@@ -3,6 +3,7 @@ package io.github.mpr4j.push.internal;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.javanet.ConnectionFactory;
 import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.api.client.json.gson.GsonFactory;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.firebase.ErrorCode;
 import com.google.firebase.FirebaseApp;
@@ -63,6 +64,7 @@ public final class FcmSender implements Sender {
         .setCredentials(credentials)
         .setProjectId(credentials.getProjectId())
         .setHttpTransport(transport)
+        .setJsonFactory(GsonFactory.getDefaultInstance())
         .setConnectTimeout(timeout)
         .setReadTimeout(timeout)
         .build();
