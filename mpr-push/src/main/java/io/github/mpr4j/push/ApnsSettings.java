@@ -69,7 +69,8 @@ public record ApnsSettings(Path signingKeyFile, String keyId, String teamId, Str
     try {
       cfg = new ObjectMapper().readTree(Files.readAllBytes(configFile));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + configFile + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read " + configFile + " (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + ")", e);
     }
     if (cfg == null || !cfg.isObject()) {
       throw new IllegalArgumentException(configFile + " is not a JSON object {keyId, teamId, production}");

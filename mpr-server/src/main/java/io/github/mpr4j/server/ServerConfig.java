@@ -37,6 +37,7 @@ import java.util.Set;
  * @param visibilityTimeout how long a handed-out message waits for removal ({@code MPR_VISIBILITY_TIMEOUT_MS})
  * @param workerThreads threads that run store operations ({@code MPR_WORKER_THREADS})
  * @param shutdownGrace how long shutdown waits for requests in flight ({@code MPR_SHUTDOWN_GRACE_MS})
+ * @param push push notification providers and their limits (see {@link PushConfig})
  */
 public record ServerConfig(
     int appPort,
@@ -54,7 +55,8 @@ public record ServerConfig(
     int maxTake,
     Duration visibilityTimeout,
     int workerThreads,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    PushConfig push) {
 
   /** The stores this build supports. */
   public enum Store {
@@ -103,6 +105,7 @@ public record ServerConfig(
       throw new ConfigurationException(MPR_VISIBILITY_TIMEOUT_MS, "must be at least 1 ms, not " + visibilityTimeout);
     }
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(push, "push");
     if (shutdownGrace.isNegative()) {
       throw new ConfigurationException(MPR_SHUTDOWN_GRACE_MS, "must not be negative");
     }
@@ -153,7 +156,8 @@ public record ServerConfig(
         e.integer(MPR_MAX_TAKE, 1000, 1),
         Duration.ofMillis(e.integer(MPR_VISIBILITY_TIMEOUT_MS, 60_000, 1)),
         e.integer(MPR_WORKER_THREADS, PickupQueue.Settings.DEFAULT_WORKER_THREADS, 1),
-        Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)));
+        Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)),
+        PushConfig.fromEnvironment(e));
   }
 
   /** Whether clients must present a token. */
@@ -164,7 +168,7 @@ public record ServerConfig(
   /** This configuration with other ports (0 picks free ones), for tests and embedding. */
   public ServerConfig withPorts(int wsPort, int appPort) {
     return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens, maxFrameBytes,
-        maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace);
+        maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace, push);
   }
 
   /** The effective configuration as one block of {@code NAME=value} lines, tokens masked. */
@@ -186,6 +190,7 @@ public record ServerConfig(
     line(sb, MPR_VISIBILITY_TIMEOUT_MS, visibilityTimeout.toMillis());
     line(sb, MPR_WORKER_THREADS, workerThreads);
     line(sb, MPR_SHUTDOWN_GRACE_MS, shutdownGrace.toMillis());
+    push.describe(sb);
     return sb.toString();
   }
 
@@ -212,7 +217,7 @@ public record ServerConfig(
   }
 
   /** Typed reads of environment variables; every failure names the variable. */
-  private static final class Env {
+  static final class Env {
     private final Map<String, String> env;
 
     Env(Map<String, String> env) {

@@ -40,8 +40,9 @@ public final class ApnsSender implements Sender {
     ApnsSigningKey key;
     try {
       key = ApnsSigningKey.loadFromPkcs8File(settings.signingKeyFile().toFile(), settings.teamId(), settings.keyId());
-    } catch (GeneralSecurityException e) {
-      throw new IOException(settings.signingKeyFile() + " is not a usable APNs signing key: " + e, e);
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+      throw new IOException("cannot load the APNs signing key " + settings.signingKeyFile() + " ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
     }
     // our own loop, so that close() does not wait for Netty's default 2 s quiet period
     @SuppressWarnings("deprecation")

@@ -55,6 +55,9 @@ public final class FcmSender implements Sender {
     ServiceAccountCredentials credentials;
     try (InputStream in = Files.newInputStream(settings.serviceAccountFile())) {
       credentials = ServiceAccountCredentials.fromStream(in, () -> transport);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("cannot read the service account JSON " + settings.serviceAccountFile() + " ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
     }
     if (credentials.getProjectId() == null || credentials.getProjectId().isBlank()) {
       throw new IOException(settings.serviceAccountFile() + " names no project_id");

@@ -1,5 +1,6 @@
 package io.github.mpr4j.server.internal;
 
+import io.github.mpr4j.push.PushStats;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The server's metrics, hand-written (no metrics library), rendered in the Prometheus text format 0.0.4.
@@ -26,6 +28,7 @@ final class Metrics {
   private final AtomicInteger connections = new AtomicInteger();
   private final LongAdder messagesAdded = new LongAdder();
   private final LongAdder deliveredLive = new LongAdder();
+  private volatile Supplier<PushStats> push;
 
   /** Records one answered (or, for notifications, executed) request. */
   void request(String method, String outcome, long durationNanos) {
@@ -47,6 +50,11 @@ final class Metrics {
 
   void deliveredLive(int messages) {
     deliveredLive.add(messages);
+  }
+
+  /** Where the push counters come from (none until set). */
+  void push(Supplier<PushStats> push) {
+    this.push = push;
   }
 
   int connections() {
@@ -72,6 +80,10 @@ final class Metrics {
     header(sb, "mpr_messages_delivered_live_total", "counter",
         "Messages sent to a live session as messagesReceived notifications.");
     sb.append("mpr_messages_delivered_live_total ").append(deliveredLive.sum()).append('\n');
+    Supplier<PushStats> p = push;
+    if (p != null) {
+      PushMetrics.render(sb, p.get());
+    }
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     gauge(sb, "mpr_jvm_memory_heap_used_bytes", "Used JVM heap.", heap.getUsed());
     gauge(sb, "mpr_jvm_memory_heap_max_bytes", "Maximum JVM heap (-1 when undefined).", heap.getMax());

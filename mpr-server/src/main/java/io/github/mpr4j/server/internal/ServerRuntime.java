@@ -1,6 +1,9 @@
 package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.internal.LocalLiveSessions;
+import io.github.mpr4j.core.spi.LiveSessions;
+import io.github.mpr4j.push.PushService;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.store.EmbeddedStoreSettings;
 import io.github.mpr4j.core.store.QueueStores;
@@ -61,8 +64,14 @@ public final class ServerRuntime {
       log.warn("MPR_AUTH_TOKENS is not set: every WebSocket client is accepted without a token");
     }
     try {
+      LiveSessions liveSessions = new LocalLiveSessions();
+      // the queue closes it; it re-checks the same live sessions at send time
+      PushService push = PushWiring.open(config.push(), liveSessions);
+      metrics.push(push::stats);
       queue = PickupQueue.builder()
           .store(openStore())
+          .liveSessions(liveSessions)
+          .pushNotifier(push)
           .settings(new PickupQueue.Settings(config.visibilityTimeout(), config.maxTake(), config.workerThreads(),
               MAX_QUEUED_OPERATIONS))
           .build();
