@@ -68,13 +68,18 @@ public final class ServerRuntime {
       // the queue closes it; it re-checks the same live sessions at send time
       PushService push = PushWiring.open(config.push(), liveSessions);
       metrics.push(push::stats);
-      queue = PickupQueue.builder()
-          .store(openStore())
-          .liveSessions(liveSessions)
-          .pushNotifier(push)
-          .settings(new PickupQueue.Settings(config.visibilityTimeout(), config.maxTake(), config.workerThreads(),
-              MAX_QUEUED_OPERATIONS))
-          .build();
+      try {
+        queue = PickupQueue.builder()
+            .store(openStore())
+            .liveSessions(liveSessions)
+            .pushNotifier(push)
+            .settings(new PickupQueue.Settings(config.visibilityTimeout(), config.maxTake(), config.workerThreads(),
+                MAX_QUEUED_OPERATIONS))
+            .build();
+      } catch (RuntimeException e) {
+        push.close();
+        throw e;
+      }
       bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mpr-accept"), NioIoHandler.newFactory());
       workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("mpr-io"), NioIoHandler.newFactory());
       PickupQueue q = queue;
