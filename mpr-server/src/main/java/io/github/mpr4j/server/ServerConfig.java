@@ -41,6 +41,7 @@ import java.util.Set;
  * @param redis how to reach Redis when {@code store} is {@link Store#REDIS} ({@code REDIS_TYPE},
  *     {@code REDIS_URL}, {@code REDIS_NODES}, {@code REDIS_NATMAP}, {@code MPR_REDIS_*}), else {@code null}
  * @param callback the callback gateway's settings ({@code MPR_CALLBACK_*})
+ * @param push push notification providers and their limits (see {@link PushConfig})
  */
 public record ServerConfig(
     int appPort,
@@ -60,7 +61,8 @@ public record ServerConfig(
     int workerThreads,
     Duration shutdownGrace,
     RedisSettings redis,
-    CallbackConfig callback) {
+    CallbackConfig callback,
+    PushConfig push) {
 
   /** The stores this build supports. */
   public enum Store {
@@ -120,6 +122,7 @@ public record ServerConfig(
     }
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(callback, "callback");
+    Objects.requireNonNull(push, "push");
     if (shutdownGrace.isNegative()) {
       throw new ConfigurationException(MPR_SHUTDOWN_GRACE_MS, "must not be negative");
     }
@@ -178,7 +181,8 @@ public record ServerConfig(
         e.integer(MPR_WORKER_THREADS, PickupQueue.Settings.DEFAULT_WORKER_THREADS, 1),
         Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)),
         redis,
-        CallbackConfig.read(e::get));
+        CallbackConfig.read(e::get),
+        PushConfig.fromEnvironment(e));
   }
 
   /** Whether clients must present a token. */
@@ -190,7 +194,7 @@ public record ServerConfig(
   public ServerConfig withPorts(int wsPort, int appPort) {
     return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens, maxFrameBytes,
         maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace,
-        redis, callback);
+        redis, callback, push);
   }
 
   /** The effective configuration as one block of {@code NAME=value} lines, tokens masked. */
@@ -221,6 +225,7 @@ public record ServerConfig(
       line(sb, MPR_INSTANCE_TTL_MS, redis.instanceTtl().toMillis());
     }
     sb.append(callback.describe());
+    push.describe(sb);
     return sb.toString();
   }
 
@@ -247,7 +252,7 @@ public record ServerConfig(
   }
 
   /** Typed reads of environment variables; every failure names the variable. */
-  private static final class Env {
+  static final class Env {
     private final Map<String, String> env;
 
     Env(Map<String, String> env) {

@@ -106,7 +106,10 @@ class ServerConfigTest {
       "MPR_WORKER_THREADS|0", "MPR_WORKER_THREADS|sixteen",
       "MPR_SHUTDOWN_GRACE_MS|-1", "MPR_SHUTDOWN_GRACE_MS|10s",
       "MPR_AUTH_TOKENS|secret:admin", "MPR_AUTH_TOKENS|:send", "MPR_AUTH_TOKENS|a,a", "MPR_AUTH_TOKENS|' , '",
-      "MPR_AUTH_TOKENS|secret:send+"})
+      "MPR_AUTH_TOKENS|secret:send+",
+      "NOTIFICATION_DATA_ONLY|1", "MPR_PUSH_DEDUP_WINDOW_MS|-1", "MPR_PUSH_DEDUP_WINDOW_MS|5s",
+      "MPR_PUSH_QUEUE_CAPACITY|0", "MPR_APNS_SERVER|localhost", "MPR_APNS_SERVER|localhost:0",
+      "MPR_APNS_MAX_IN_FLIGHT|0", "MPR_FCM_MAX_IN_FLIGHT|0", "MPR_FCM_ENDPOINT|ftp://x", "MPR_FCM_ENDPOINT|not a url"})
   void a_bad_value_is_refused_with_a_message_naming_the_variable(String variable, String value) {
     ConfigurationException e = refused(variable, value);
     assertEquals(variable, e.variable());
@@ -217,5 +220,39 @@ class ServerConfigTest {
     assertEquals(0, c.wsPort());
     assertEquals(1, c.appPort());
     assertEquals(ServerConfig.Store.MEMORY, c.store());
+  }
+
+  @Test
+  void push_settings_default_to_both_providers_off_and_a_five_second_window() {
+    PushConfig p = ServerConfig.defaults().push();
+    assertEquals(null, p.firebaseCfgFile());
+    assertEquals(null, p.apnsCfgFile());
+    assertFalse(p.dataOnly());
+    assertEquals(5_000, p.dedupWindow().toMillis());
+    assertEquals(10_000, p.queueCapacity());
+    assertEquals(1_500, p.apnsMaxInFlight());
+  }
+
+  @Test
+  void push_settings_are_read_with_the_typescript_servers_names() {
+    PushConfig p = read("FIREBASE_CFG_FILE", "fb.json", "APNS_CFG_FILE", "apns.json", "APNS_PATH_KEY", "key.p8",
+        "APNS_TOPIC", "org.example.app", "NOTIFICATION_DATA_ONLY", "TRUE", "MPR_PUSH_TITLE", "Hi",
+        "MPR_PUSH_BODY", "Mail", "MPR_PUSH_DEDUP_WINDOW_MS", "0", "MPR_APNS_SERVER", "127.0.0.1:8443",
+        "MPR_FCM_ENDPOINT", "http://127.0.0.1:9000").push();
+    assertEquals(java.nio.file.Path.of("fb.json"), p.firebaseCfgFile());
+    assertEquals(java.nio.file.Path.of("key.p8"), p.apnsKeyFile());
+    assertEquals("org.example.app", p.apnsTopic());
+    assertTrue(p.dataOnly());
+    assertEquals("Hi", p.title());
+    assertEquals("Mail", p.body());
+    assertEquals(0, p.dedupWindow().toMillis());
+    assertEquals("127.0.0.1", p.apnsServerHost());
+    assertEquals(8443, p.apnsServerPort());
+    assertEquals("http://127.0.0.1:9000", p.fcmEndpoint().toString());
+    for (String v : List.of("FIREBASE_CFG_FILE", "APNS_CFG_FILE", "APNS_PATH_KEY", "APNS_TOPIC",
+        "NOTIFICATION_DATA_ONLY", "MPR_PUSH_TITLE", "MPR_PUSH_BODY", "MPR_PUSH_DEDUP_WINDOW_MS",
+        "MPR_PUSH_QUEUE_CAPACITY", "MPR_APNS_SERVER", "MPR_APNS_TRUSTED_CA", "MPR_FCM_ENDPOINT")) {
+      assertTrue(ServerConfig.defaults().describe().contains("\n  " + v + "="), v);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.mpr4j.server.internal;
 
+import io.github.mpr4j.push.PushStats;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The server's metrics, hand-written (no metrics library), rendered in the Prometheus text format 0.0.4.
@@ -30,6 +32,7 @@ final class Metrics {
   private final LongAdder callbackRegistered = new LongAdder();
   private final LongAdder callbackPostedLive = new LongAdder();
   private final LongAdder callbackPostedPending = new LongAdder();
+  private volatile Supplier<PushStats> push;
 
   /** Records one answered (or, for notifications, executed) request. */
   void request(String method, String outcome, long durationNanos) {
@@ -69,6 +72,11 @@ final class Metrics {
     (live ? callbackPostedLive : callbackPostedPending).increment();
   }
 
+  /** Where the push counters come from (none until set). */
+  void push(Supplier<PushStats> push) {
+    this.push = push;
+  }
+
   int connections() {
     return connections.get();
   }
@@ -99,6 +107,10 @@ final class Metrics {
     sb.append("mpr_callback_notifications_total{delivered=\"live\"} ").append(callbackPostedLive.sum()).append('\n');
     sb.append("mpr_callback_notifications_total{delivered=\"pending\"} ").append(callbackPostedPending.sum())
         .append('\n');
+    Supplier<PushStats> p = push;
+    if (p != null) {
+      PushMetrics.render(sb, p.get());
+    }
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     gauge(sb, "mpr_jvm_memory_heap_used_bytes", "Used JVM heap.", heap.getUsed());
     gauge(sb, "mpr_jvm_memory_heap_max_bytes", "Maximum JVM heap (-1 when undefined).", heap.getMax());

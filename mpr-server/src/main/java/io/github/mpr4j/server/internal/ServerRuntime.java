@@ -1,10 +1,13 @@
 package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.internal.LocalLiveSessions;
 import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
+import io.github.mpr4j.push.PushDeduplicator;
+import io.github.mpr4j.push.PushService;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.store.CallbackRegistries;
 import io.github.mpr4j.core.store.EmbeddedStoreSettings;
@@ -72,19 +75,34 @@ public final class ServerRuntime {
     }
     try {
       PickupQueue.Builder builder = PickupQueue.builder();
+      LiveSessions liveSessions;
+      PushDeduplicator deduplicator = PushDeduplicator.inProcess();
       if (config.store() == ServerConfig.Store.REDIS) {
         redis = connectRedis();
-        builder.store(redis.queueStore()).liveSessions(redis.liveSessions()).deliveryBus(redis.deliveryBus())
-            .instanceId(redis.instanceId());
+        builder.store(redis.queueStore()).deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId());
+        liveSessions = redis.liveSessions();
+        deduplicator = redisDeduplicator(redis);
       } else if (shared != null) {
-        builder.store(shared.store()).liveSessions(shared.liveSessions()).deliveryBus(shared.bus());
+        builder.store(shared.store()).deliveryBus(shared.bus());
+        liveSessions = shared.liveSessions();
       } else {
         builder.store(openStore());
+        liveSessions = new LocalLiveSessions();
       }
-      queue = builder
-          .settings(new PickupQueue.Settings(config.visibilityTimeout(), config.maxTake(), config.workerThreads(),
-              MAX_QUEUED_OPERATIONS))
-          .build();
+      // the queue closes it; it re-checks the same live sessions at send time
+      PushService push = PushWiring.open(config.push(), liveSessions, deduplicator);
+      metrics.push(push::stats);
+      try {
+        queue = builder
+            .liveSessions(liveSessions)
+            .pushNotifier(push)
+            .settings(new PickupQueue.Settings(config.visibilityTimeout(), config.maxTake(), config.workerThreads(),
+                MAX_QUEUED_OPERATIONS))
+            .build();
+      } catch (RuntimeException e) {
+        push.close();
+        throw e;
+      }
       bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mpr-accept"), NioIoHandler.newFactory());
       workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("mpr-io"), NioIoHandler.newFactory());
       PickupQueue q = queue;
@@ -102,6 +120,23 @@ public final class ServerRuntime {
     }
     log.info("MPR server ready: JSON-RPC WebSocket on ws://{}:{}/, HTTP on http://{}:{}/ (health, ready, metrics),"
         + " store {}", config.bindAddress(), wsPort(), config.bindAddress(), appPort(), config.store());
+  }
+
+  /**
+   * One push per token and window across every instance: one atomic SET NX PX in Redis. The key holds a
+   * SHA-256 of the token, not the token.
+   */
+  private static PushDeduplicator redisDeduplicator(RedisBackend redis) {
+    return (tokenKey, window) -> redis.setIfAbsent("push:" + sha256(tokenKey), window);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private RedisBackend connectRedis() {
