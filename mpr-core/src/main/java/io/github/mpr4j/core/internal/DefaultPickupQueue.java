@@ -1,6 +1,7 @@
 package io.github.mpr4j.core.internal;
 
 import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.spi.AsyncQueueStore;
 import io.github.mpr4j.core.spi.BusEvent;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSession;
@@ -63,7 +64,9 @@ public final class DefaultPickupQueue implements PickupQueue {
   private final ThreadPoolExecutor workers;
   /** The store itself when it can append and find the live session in one step, else null. */
   private final SessionRoutingStore routingStore;
-  /** addMessage calls on the routing store whose reply has not come yet (bounded like the worker queue). */
+  /** The store itself when it has asynchronous forms of the per-request operations, else null. */
+  private final AsyncQueueStore asyncStore;
+  /** Asynchronous store calls whose reply has not come yet (bounded like the worker queue). */
   private final AtomicInteger asyncInFlight = new AtomicInteger();
   /** Whether store, sessions and bus never wait for I/O: operations then run on the caller's thread. */
   private final boolean inline;
@@ -81,6 +84,7 @@ public final class DefaultPickupQueue implements PickupQueue {
     this.instanceId = instanceId != null ? instanceId : UUID.randomUUID().toString();
     this.visibilityMillis = settings.visibilityTimeout().toMillis();
     this.routingStore = store instanceof SessionRoutingStore r && r.routesFor(this.liveSessions) ? r : null;
+    this.asyncStore = store instanceof AsyncQueueStore a ? a : null;
     this.inline = store.isNonBlocking() && this.liveSessions.isNonBlocking() && this.bus.isNonBlocking();
     this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(settings.maxQueuedOperations()), new WorkerThreads());
@@ -154,6 +158,25 @@ public final class DefaultPickupQueue implements PickupQueue {
    * thread waits for it, and the answer follows the store's reply directly.
    */
   private CompletableFuture<String> addRouted(AddMessageOptions o) {
+    long now = clock.millis();
+    String id = MessageIds.next(now);
+    String connectionId = o.connectionId();
+    StoredMessage pending = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(), 0);
+    return runAsync(() -> routingStore.appendRouted(pending, now + visibilityMillis)).thenApply(session -> {
+      if (session.isPresent()) {
+        route(new BusEvent.Delivery(session.get(), List.of(pending.toQueuedMessage())), false, true);
+      } else {
+        push(connectionId, id, o.pushNotificationToken());
+      }
+      return id;
+    });
+  }
+
+  /**
+   * Starts an asynchronous store call from the caller's thread: no worker waits for it. Calls whose reply
+   * has not come yet are bounded like the worker queue (-32002 beyond), and failures map as in {@link #run}.
+   */
+  private <T> CompletableFuture<T> runAsync(Supplier<CompletableFuture<T>> call) {
     if (closed) {
       return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
     }
@@ -161,27 +184,18 @@ public final class DefaultPickupQueue implements PickupQueue {
       asyncInFlight.decrementAndGet();
       return CompletableFuture.failedFuture(busy());
     }
-    long now = clock.millis();
-    String id = MessageIds.next(now);
-    String connectionId = o.connectionId();
-    StoredMessage pending = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(), 0);
-    CompletableFuture<Optional<LiveSession>> stored;
+    CompletableFuture<T> started;
     try {
-      stored = routingStore.appendRouted(pending, now + visibilityMillis);
+      started = call.get();
     } catch (RuntimeException e) {
-      stored = CompletableFuture.failedFuture(e);
+      started = CompletableFuture.failedFuture(e);
     }
-    return stored.handle((session, failure) -> {
+    return started.handle((value, failure) -> {
       asyncInFlight.decrementAndGet();
       if (failure != null) {
         throw storeFailure(failure);
       }
-      if (session.isPresent()) {
-        route(new BusEvent.Delivery(session.get(), List.of(pending.toQueuedMessage())), false, true);
-      } else {
-        push(connectionId, id, o.pushNotificationToken());
-      }
-      return id;
+      return value;
     });
   }
 
@@ -216,17 +230,22 @@ public final class DefaultPickupQueue implements PickupQueue {
     if (limit == 0) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return run(() -> {
-      long now = clock.millis();
-      long limitBytes = o.limitBytes() == null ? Long.MAX_VALUE : o.limitBytes();
-      return queued(store.take(new TakeRequest(o.connectionId(), o.recipientDid(), limit, limitBytes,
-          o.deleteMessages(), now, now + visibilityMillis)));
-    });
+    long now = clock.millis();
+    long limitBytes = o.limitBytes() == null ? Long.MAX_VALUE : o.limitBytes();
+    TakeRequest request = new TakeRequest(o.connectionId(), o.recipientDid(), limit, limitBytes, o.deleteMessages(),
+        now, now + visibilityMillis);
+    if (asyncStore != null) {
+      return runAsync(() -> asyncStore.takeAsync(request)).thenApply(DefaultPickupQueue::queued);
+    }
+    return run(() -> queued(store.take(request)));
   }
 
   CompletableFuture<Void> removeMessages(RemoveMessagesOptions o) {
     if (o.messageIds().isEmpty()) {
       return CompletableFuture.completedFuture(null);
+    }
+    if (asyncStore != null) {
+      return runAsync(() -> asyncStore.removeAsync(o.connectionId(), o.messageIds())).thenApply(n -> null);
     }
     return run(() -> {
       store.remove(o.connectionId(), o.messageIds());
@@ -235,6 +254,9 @@ public final class DefaultPickupQueue implements PickupQueue {
   }
 
   CompletableFuture<Void> removeAllMessages(RemoveAllMessagesOptions o) {
+    if (asyncStore != null) {
+      return runAsync(() -> asyncStore.removeAllAsync(o.connectionId(), o.recipientDid())).thenApply(n -> null);
+    }
     return run(() -> {
       store.removeAll(o.connectionId(), o.recipientDid());
       return null;
@@ -242,6 +264,9 @@ public final class DefaultPickupQueue implements PickupQueue {
   }
 
   CompletableFuture<Integer> getAvailableMessageCount(GetAvailableMessageCountOptions o) {
+    if (asyncStore != null) {
+      return runAsync(() -> asyncStore.countAsync(o.connectionId(), o.recipientDid(), clock.millis()));
+    }
     return run(() -> store.count(o.connectionId(), o.recipientDid(), clock.millis()));
   }
 

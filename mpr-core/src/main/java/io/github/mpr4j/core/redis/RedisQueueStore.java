@@ -1,5 +1,6 @@
 package io.github.mpr4j.core.redis;
 
+import io.github.mpr4j.core.spi.AsyncQueueStore;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;
@@ -18,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * is atomic, and costs one round trip. Pending messages are in a sorted set by sequence number (and one
  * per recipient), sending ones in a sorted set by deadline; removal by id is O(log n).
  */
-final class RedisQueueStore implements QueueStore, SessionRoutingStore {
+final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQueueStore {
   private static final byte[] APPEND = RedisKeys.bytes("append");
   private static final byte[] APPEND_ROUTED = RedisKeys.bytes("appendRouted");
   private static final byte[] TAKE = RedisKeys.bytes("take");
@@ -81,6 +82,11 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore {
 
   @Override
   public List<StoredMessage> take(TakeRequest r) {
+    return join(takeAsync(r));
+  }
+
+  @Override
+  public CompletableFuture<List<StoredMessage>> takeAsync(TakeRequest r) {
     List<byte[]> args = new ArrayList<>(7);
     args.add(TAKE);
     args.add(number(r.nowMillis()));
@@ -91,7 +97,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore {
     if (r.recipientDid() != null) {
       args.add(RedisKeys.bytes(r.recipientDid()));
     }
-    return messages(r.connectionId(), script.run(keys.connection(r.connectionId()), args));
+    return script.call(keys.connection(r.connectionId()), args).thenApply(reply -> messages(r.connectionId(), reply));
   }
 
   @Override
@@ -123,26 +129,54 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore {
 
   @Override
   public int remove(String connectionId, Collection<String> messageIds) {
+    return join(removeAsync(connectionId, messageIds));
+  }
+
+  @Override
+  public CompletableFuture<Integer> removeAsync(String connectionId, Collection<String> messageIds) {
     if (messageIds.isEmpty()) {
-      return 0;
+      return CompletableFuture.completedFuture(0);
     }
     List<byte[]> args = new ArrayList<>(1 + messageIds.size());
     args.add(REMOVE);
     addIds(args, messageIds);
-    return count(script.run(keys.connection(connectionId), args));
+    return script.call(keys.connection(connectionId), args).thenApply(RedisQueueStore::count);
   }
 
   @Override
   public int removeAll(String connectionId, String recipientDid) {
-    return count(script.run(keys.connection(connectionId), List.of(REMOVE_ALL, RedisKeys.bytes(recipientDid))));
+    return join(removeAllAsync(connectionId, recipientDid));
+  }
+
+  @Override
+  public CompletableFuture<Integer> removeAllAsync(String connectionId, String recipientDid) {
+    return script.call(keys.connection(connectionId), List.of(REMOVE_ALL, RedisKeys.bytes(recipientDid)))
+        .thenApply(RedisQueueStore::count);
   }
 
   @Override
   public int count(String connectionId, String recipientDid, long nowMillis) {
+    return join(countAsync(connectionId, recipientDid, nowMillis));
+  }
+
+  @Override
+  public CompletableFuture<Integer> countAsync(String connectionId, String recipientDid, long nowMillis) {
     List<byte[]> args = recipientDid == null
         ? List.of(COUNT, number(nowMillis))
         : List.of(COUNT, number(nowMillis), RedisKeys.bytes(recipientDid));
-    return count(script.run(keys.connection(connectionId), args));
+    return script.call(keys.connection(connectionId), args).thenApply(RedisQueueStore::count);
+  }
+
+  /** Waits for a call, rethrowing the store's own exception. */
+  private static <T> T join(CompletableFuture<T> call) {
+    try {
+      return call.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   @Override
