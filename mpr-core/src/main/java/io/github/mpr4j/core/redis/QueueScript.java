@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -136,6 +140,37 @@ final class QueueScript implements AutoCloseable {
   }
 
   private void sendPipelined(List<Call> batch) {
+    List<Response<Object>> responses = pipeline(batch);
+    List<Call> unloaded = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Call c = batch.get(i);
+      try {
+        c.result.complete(responses.get(i).get());
+      } catch (JedisDataException e) {
+        if (isNoScript(e)) {
+          unloaded.add(c);
+        } else {
+          c.result.completeExceptionally(e);
+        }
+      } catch (RuntimeException e) {
+        c.result.completeExceptionally(e);
+      }
+    }
+    if (!unloaded.isEmpty()) {
+      // Redis lost its scripts (a restart, a failover): load on every node once, then send these again
+      preload();
+      List<Response<Object>> again = pipeline(unloaded);
+      for (int i = 0; i < unloaded.size(); i++) {
+        try {
+          unloaded.get(i).result.complete(again.get(i).get());
+        } catch (RuntimeException e) {
+          unloaded.get(i).result.completeExceptionally(e);
+        }
+      }
+    }
+  }
+
+  private List<Response<Object>> pipeline(List<Call> batch) {
     List<Response<Object>> responses = new ArrayList<>(batch.size());
     try (AbstractPipeline pipeline = redis.pipelined()) {
       for (Call c : batch) {
@@ -143,19 +178,21 @@ final class QueueScript implements AutoCloseable {
       }
       pipeline.sync();
     }
-    for (int i = 0; i < batch.size(); i++) {
-      Call c = batch.get(i);
-      try {
-        c.result.complete(responses.get(i).get());
-      } catch (JedisDataException e) {
-        if (isNoScript(e)) {
-          sendOne(c); // loads the script, then runs the call alone
-        } else {
-          c.result.completeExceptionally(e);
+    return responses;
+  }
+
+  /** Loads the script on every node (every master of a cluster), so that the first calls find it. */
+  void preload() {
+    if (redis instanceof RedisClusterClient cluster) {
+      for (ConnectionPool pool : cluster.getClusterNodes().values()) {
+        try (Connection c = pool.getResource(); Jedis node = new Jedis(c)) {
+          node.scriptLoad(source);
+        } catch (RuntimeException e) {
+          log.debug("could not load the script on a node (a replica, or down): {}", e.toString());
         }
-      } catch (RuntimeException e) {
-        c.result.completeExceptionally(e);
       }
+    } else {
+      redis.scriptLoad(new String(source, StandardCharsets.UTF_8));
     }
   }
 

@@ -79,6 +79,7 @@ public final class RedisBackend implements AutoCloseable {
     try {
       client.ping();
       RedisBackend backend = new RedisBackend(settings, instanceId, client);
+      backend.script.preload();
       backend.instances.start();
       log.info("connected to {} as instance {}", settings.describe(), instanceId);
       return backend;
