@@ -30,9 +30,46 @@ local function hasRecipient(mt, did)
   return false
 end
 
-local function forget(id)
-  redis.call('HDEL', M, id)
-  redis.call('HDEL', X, id)
+-- Bulk forms: one command for many ids (in chunks, to stay within Lua's stack for unpack).
+local CHUNK = 1000
+
+local function each_chunk(list, fn)
+  for i = 1, #list, CHUNK do fn(unpack(list, i, math.min(i + CHUNK - 1, #list))) end
+end
+
+local function hmget(key, ids)
+  local out = {}
+  each_chunk(ids, function(...)
+    local part = redis.call('HMGET', key, ...)
+    for k = 1, #part do out[#out + 1] = part[k] end
+  end)
+  return out
+end
+
+-- removes ids (with their metas) from the pending sets: the connection's and each recipient's
+local function removePendingBulk(ids, metas)
+  if #ids == 0 then return end
+  each_chunk(ids, function(...) redis.call('ZREM', P, ...) end)
+  local byDid = {}
+  for k = 1, #ids do
+    for _, d in ipairs(metas[k][3]) do
+      local list = byDid[d]
+      if not list then list = {} byDid[d] = list end
+      list[#list + 1] = ids[k]
+    end
+  end
+  for d, list in pairs(byDid) do
+    each_chunk(list, function(...) redis.call('ZREM', P .. ':' .. d, ...) end)
+  end
+end
+
+-- forgets ids entirely (any state)
+local function forgetBulk(ids, metas)
+  if #ids == 0 then return end
+  removePendingBulk(ids, metas)
+  each_chunk(ids, function(...) redis.call('ZREM', S, ...) end)
+  each_chunk(ids, function(...) redis.call('HDEL', M, ...) end)
+  each_chunk(ids, function(...) redis.call('HDEL', X, ...) end)
 end
 
 local function dropCounterIfEmpty()
@@ -84,38 +121,63 @@ elseif op == 'take' then
   local did = ARGV[7]
   local late = expired(now, did)
   local pending = redis.call('ZRANGE', did and (P .. ':' .. did) or P, 0, limit - 1, 'WITHSCORES')
-  local out = {}
-  local i, j, count, bytes = 1, 1, 0, 0
-  while count < limit do
-    local id, mt, previous
+  local pids = {}
+  for j = 1, #pending, 2 do pids[#pids + 1] = pending[j] end
+  local pmetas = {}
+  if #pids > 0 then
+    for k, raw in ipairs(hmget(X, pids)) do pmetas[k] = raw and cmsgpack.unpack(raw) end
+  end
+  -- merge the pending ones and the sending ones past their deadline by sequence, within the limits
+  local ids, metas, previous = {}, {}, {}
+  local i, j, bytes = 1, 1, 0
+  while #ids < limit do
+    local id, mt, prev
     local e = late[i]
-    local pid = pending[j]
-    if e and (not pid or e[2][1] < tonumber(pending[j + 1])) then
-      id, mt, previous = e[1], e[2], e[3]
-      i = i + 1
-    elseif pid then
-      id, mt, previous = pid, meta(pid), 0
-      j = j + 2
+    local pm = pmetas[j]
+    if pids[j] and not pm then
+      j = j + 1 -- an id without its record (cannot happen); skip it
     else
-      break
-    end
-    if mt then
+      if e and (not pm or e[2][1] < pm[1]) then
+        id, mt, prev = e[1], e[2], e[3]
+        i = i + 1
+      elseif pm then
+        id, mt, prev = pids[j], pm, 0
+        j = j + 1
+      else
+        break
+      end
       if bytes + mt[2] > limitBytes then break end
       bytes = bytes + mt[2]
-      count = count + 1
-      out[#out + 1] = id
-      out[#out + 1] = previous
-      out[#out + 1] = redis.call('HGET', M, id)
-      if previous == 0 then removePending(id, mt) end
-      if delete then
-        if previous ~= 0 then redis.call('ZREM', S, id) end
-        forget(id)
-      else
-        redis.call('ZADD', S, untilMs, id)
-      end
+      ids[#ids + 1], metas[#metas + 1], previous[#previous + 1] = id, mt, prev
     end
   end
-  if delete and count > 0 then dropCounterIfEmpty() end
+  if #ids == 0 then return {} end
+  local blobs = hmget(M, ids)
+  local out = {}
+  local pendingIds, pendingMetas = {}, {}
+  for k = 1, #ids do
+    out[#out + 1] = ids[k]
+    out[#out + 1] = previous[k]
+    out[#out + 1] = blobs[k]
+    if previous[k] == 0 then
+      pendingIds[#pendingIds + 1] = ids[k]
+      pendingMetas[#pendingMetas + 1] = metas[k]
+    end
+  end
+  if delete then
+    forgetBulk(ids, metas)
+    dropCounterIfEmpty()
+  else
+    removePendingBulk(pendingIds, pendingMetas)
+    local pairs_ = {}
+    for k = 1, #ids do
+      pairs_[#pairs_ + 1] = untilMs
+      pairs_[#pairs_ + 1] = ids[k]
+    end
+    for c = 1, #pairs_, 2 * CHUNK do
+      redis.call('ZADD', S, unpack(pairs_, c, math.min(c + 2 * CHUNK - 1, #pairs_)))
+    end
+  end
   return out
 
 elseif op == 'claim' then
@@ -167,38 +229,47 @@ elseif op == 'release' then
 
 elseif op == 'remove' then
   -- ARGV: op, id...
-  local removed = 0
-  for k = 2, #ARGV do
-    local id = ARGV[k]
-    local mt = meta(id)
-    if mt then
-      removePending(id, mt)
-      redis.call('ZREM', S, id)
-      forget(id)
-      removed = removed + 1
+  local asked = {}
+  for k = 2, #ARGV do asked[#asked + 1] = ARGV[k] end
+  local ids, metas, seen = {}, {}, {}
+  for k, raw in ipairs(hmget(X, asked)) do
+    local id = asked[k]
+    if raw and not seen[id] then
+      seen[id] = true
+      ids[#ids + 1] = id
+      metas[#metas + 1] = cmsgpack.unpack(raw)
     end
   end
-  if removed > 0 then dropCounterIfEmpty() end
-  return removed
+  if #ids == 0 then return 0 end
+  forgetBulk(ids, metas)
+  dropCounterIfEmpty()
+  return #ids
 
 elseif op == 'removeAll' then
   -- ARGV: op, recipientDid
   local did = ARGV[2]
-  local removed = 0
-  for _, id in ipairs(redis.call('ZRANGE', P .. ':' .. did, 0, -1)) do
-    local mt = meta(id)
-    if mt then removePending(id, mt) forget(id) removed = removed + 1 end
-  end
-  for _, id in ipairs(redis.call('ZRANGE', S, 0, -1)) do
-    local mt = meta(id)
-    if mt and hasRecipient(mt, did) then
-      redis.call('ZREM', S, id)
-      forget(id)
-      removed = removed + 1
+  local ids, metas = {}, {}
+  local pendingIds = redis.call('ZRANGE', P .. ':' .. did, 0, -1)
+  for k, raw in ipairs(hmget(X, pendingIds)) do
+    if raw then
+      ids[#ids + 1] = pendingIds[k]
+      metas[#metas + 1] = cmsgpack.unpack(raw)
     end
   end
-  if removed > 0 then dropCounterIfEmpty() end
-  return removed
+  local sending = redis.call('ZRANGE', S, 0, -1)
+  for k, raw in ipairs(hmget(X, sending)) do
+    if raw then
+      local mt = cmsgpack.unpack(raw)
+      if hasRecipient(mt, did) then
+        ids[#ids + 1] = sending[k]
+        metas[#metas + 1] = mt
+      end
+    end
+  end
+  if #ids == 0 then return 0 end
+  forgetBulk(ids, metas)
+  dropCounterIfEmpty()
+  return #ids
 
 elseif op == 'count' then
   -- ARGV: op, now, recipientDid (optional)
