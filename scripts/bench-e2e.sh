@@ -49,7 +49,6 @@ if [ "${BENCH_WARMUP:-1}" = 1 ]; then
   # warm the server's JIT up with 10 s of addMessage on other connections than the measured ones
   java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode add \
     --uri "ws://127.0.0.1:$ws/" --seconds 10 --messages 200000 --connections 1000 > /dev/null
-  [ "$store" = redis ] && redis-cli -p "$redis_port" flushall >/dev/null
 fi
 [ "$store" = redis ] && redis-cli -p "$redis_port" config resetstat >/dev/null
 java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode "$mode" \

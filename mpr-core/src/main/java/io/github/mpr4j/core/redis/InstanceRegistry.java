@@ -28,6 +28,11 @@ final class InstanceRegistry implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
   private final Map<String, Checked> checked = new ConcurrentHashMap<>();
   private volatile boolean beating;
+  private volatile boolean started;
+  /** Beats left at which the sessions are put back after a lapse; covers the others' liveness caches. */
+  private volatile int restoreRounds;
+  private static final int RESTORE_ROUNDS = 5;
+  private volatile java.util.function.IntSupplier lostHeartbeat = () -> 0;
 
   private record Checked(boolean alive, long atNanos) {}
 
@@ -52,10 +57,26 @@ final class InstanceRegistry implements AutoCloseable {
   }
 
   private void beat() {
-    redis.set(keys.instance(instanceId), "alive", SetParams.setParams().px(ttlMillis));
-    if (!beating) {
-      beating = true;
+    String previous = redis.setGet(keys.instance(instanceId), "alive", SetParams.setParams().px(ttlMillis));
+    beating = true;
+    if (previous == null && started) {
+      // the key had expired or was lost: others may drop this instance's live sessions, also for a while
+      // after it is back (they cache what they saw), so put them back now and at the next few beats
+      restoreRounds = RESTORE_ROUNDS;
     }
+    started = true;
+    if (restoreRounds > 0) {
+      restoreRounds--;
+      int restored = lostHeartbeat.getAsInt();
+      if (restored > 0) {
+        log.warn("this instance's heartbeat had lapsed; {} live sessions put back", restored);
+      }
+    }
+  }
+
+  /** What to do when the heartbeat is found to have lapsed (returns how many sessions it put back). */
+  void onLostHeartbeat(java.util.function.IntSupplier action) {
+    this.lostHeartbeat = action;
   }
 
   private void beatQuietly() {

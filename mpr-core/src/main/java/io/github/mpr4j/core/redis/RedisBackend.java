@@ -80,6 +80,7 @@ public final class RedisBackend implements AutoCloseable {
       client.ping();
       RedisBackend backend = new RedisBackend(settings, instanceId, client);
       backend.script.preload();
+      backend.instances.onLostHeartbeat(backend.sessions::restoreOwn);
       backend.instances.start();
       log.info("connected to {} as instance {}", settings.describe(), instanceId);
       return backend;

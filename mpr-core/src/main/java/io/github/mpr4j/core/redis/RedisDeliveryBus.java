@@ -137,13 +137,16 @@ final class RedisDeliveryBus implements DeliveryBus {
     }
   }
 
-  private static void dispatch(byte[] message, Consumer<BusEvent> consumer) {
+  private void dispatch(byte[] message, Consumer<BusEvent> consumer) {
     BusEvent event;
     try {
       event = BusCodec.decode(message);
     } catch (RuntimeException e) {
       log.warn("ignoring a malformed bus event: {}", e.toString());
       return;
+    }
+    if (event instanceof BusEvent.SessionEnded ended) {
+      backend.sessions().forgetOwn(ended.session()); // replaced: not ours to put back any more
     }
     try {
       consumer.accept(event);

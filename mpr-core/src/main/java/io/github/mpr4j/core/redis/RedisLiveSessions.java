@@ -3,6 +3,8 @@ package io.github.mpr4j.core.redis;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.LiveSessions;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,11 +17,14 @@ final class RedisLiveSessions implements LiveSessions {
   private static final byte[] PUT = RedisKeys.bytes("sessionPut");
   private static final byte[] REMOVE = RedisKeys.bytes("sessionRemove");
   private static final byte[] GET = RedisKeys.bytes("sessionGet");
+  private static final byte[] RESTORE = RedisKeys.bytes("sessionRestore");
   private static final byte[] ANY = new byte[0];
 
   private final RedisBackend backend;
   private final QueueScript script;
   private final RedisKeys keys;
+  /** The sessions held on this instance, by connection, to put back after a lost heartbeat. */
+  private final Map<String, LiveSession> own = new ConcurrentHashMap<>();
 
   RedisLiveSessions(RedisBackend backend, QueueScript script, RedisKeys keys) {
     this.backend = backend;
@@ -36,7 +41,35 @@ final class RedisLiveSessions implements LiveSessions {
     Object reply = script.run(keys.connection(session.connectionId()), List.of(PUT,
         RedisKeys.bytes(session.sessionId()), RedisKeys.bytes(session.instanceId()),
         RedisKeys.bytes(session.holderId())));
+    if (session.instanceId().equals(backend.instanceId())) {
+      own.put(session.connectionId(), session);
+    }
     return session(session.connectionId(), reply);
+  }
+
+  /** This instance no longer holds {@code s} (it was replaced or removed). */
+  void forgetOwn(LiveSession s) {
+    own.remove(s.connectionId(), s);
+  }
+
+  /**
+   * Puts back the sessions this instance holds whose entries are gone (other instances delete the
+   * sessions of an instance whose heartbeat they miss, and the heartbeat can be missed without the
+   * instance dying: a long pause, a Redis restart without persistence). A connection that another
+   * session has taken meanwhile keeps that one.
+   *
+   * @return how many sessions were put back
+   */
+  int restoreOwn() {
+    int restored = 0;
+    for (LiveSession s : own.values()) {
+      Object reply = script.run(keys.connection(s.connectionId()), List.of(RESTORE, RedisKeys.bytes(s.sessionId()),
+          RedisKeys.bytes(s.instanceId()), RedisKeys.bytes(s.holderId())));
+      if (Long.valueOf(1).equals(reply)) {
+        restored++;
+      }
+    }
+    return restored;
   }
 
   @Override
@@ -58,7 +91,16 @@ final class RedisLiveSessions implements LiveSessions {
   private Optional<LiveSession> remove(String connectionId, String sessionId, String holderId, String instanceId) {
     Object reply = script.run(keys.connection(connectionId), List.of(REMOVE, orAny(sessionId), orAny(holderId),
         orAny(instanceId)));
-    return session(connectionId, reply);
+    Optional<LiveSession> removed = session(connectionId, reply);
+    removed.ifPresent(this::forgetOwn);
+    if (instanceId == null && holderId != null) {
+      // a holder of this instance closing: whatever it held is not ours to restore any more
+      LiveSession mine = own.get(connectionId);
+      if (mine != null && mine.holderId().equals(holderId)) {
+        own.remove(connectionId, mine);
+      }
+    }
+    return removed;
   }
 
   @Override

@@ -286,6 +286,13 @@ elseif op == 'sessionPut' then
   if previous[1] then return previous end
   return {}
 
+elseif op == 'sessionRestore' then
+  -- ARGV: op, sessionId, instanceId, holderId: put back a session its instance still holds, unless the
+  -- connection has another one by now (newest wins)
+  if redis.call('EXISTS', LIVE) == 1 then return 0 end
+  redis.call('HSET', LIVE, 's', ARGV[2], 'i', ARGV[3], 'h', ARGV[4])
+  return 1
+
 elseif op == 'sessionGet' then
   local current = redis.call('HMGET', LIVE, 's', 'i', 'h')
   if current[1] then return current end

@@ -207,6 +207,49 @@ abstract class RedisInstancesContract {
     }
   }
 
+  @Test
+  void an_instance_whose_heartbeat_lapsed_without_dying_puts_its_live_sessions_back() throws Exception {
+    MessagePickupRepository onA = a.openRepository();
+    Inbox inbox = new Inbox();
+    onA.addMessagesReceivedListener(inbox);
+    onA.addLiveSession(new AddLiveSessionOptions("c1", "s1")).join();
+    MessagePickupRepository onB = b.openRepository();
+    RedisBackend probe = RedisBackend.connect(settings());
+    try {
+      // A's heartbeat vanishes (a long pause, a Redis restart without persistence): B drops A's session
+      probe.client().del(new RedisKeys(settings().keyPrefix()).instance(a.instanceId()));
+      TestFixtures.eventually("B sees A's session as gone",
+          () -> !onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
+
+      // A's next heartbeat finds its key gone and puts its session back
+      TestFixtures.eventually("A's session is back",
+          () -> onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
+      String id = onB.addMessage(message("c1", "after the lapse")).join();
+      assertEquals(id, inbox.next().messages().get(0).id());
+    } finally {
+      probe.close();
+    }
+  }
+
+  @Test
+  void a_replaced_session_is_not_put_back_after_a_lapsed_heartbeat() throws Exception {
+    MessagePickupRepository onA = a.openRepository();
+    onA.addLiveSession(new AddLiveSessionOptions("c1", "old")).join();
+    MessagePickupRepository onB = b.openRepository();
+    Inbox inboxB = new Inbox();
+    onB.addMessagesReceivedListener(inboxB);
+    onB.addLiveSession(new AddLiveSessionOptions("c1", "new")).join();
+    RedisBackend probe = RedisBackend.connect(settings());
+    try {
+      probe.client().del(new RedisKeys(settings().keyPrefix()).instance(a.instanceId()));
+      Thread.sleep(1_000); // several of A's heartbeats
+      String id = onA.addMessage(message("c1", "still for B")).join();
+      assertEquals(id, inboxB.next().messages().get(0).id());
+    } finally {
+      probe.close();
+    }
+  }
+
   /** Instance settings with a short heartbeat, for expiry tests. */
   static RedisSettings fast(RedisSettings s) {
     return s.withInstanceTtl(Duration.ofMillis(900)).withTimeout(Duration.ofSeconds(2));
