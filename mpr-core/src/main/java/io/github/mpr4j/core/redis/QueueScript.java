@@ -69,6 +69,10 @@ final class QueueScript implements AutoCloseable {
 
   /** Runs one operation on the keys of one connection and waits for its answer. */
   Object run(List<byte[]> keys, List<byte[]> args) {
+    if (senders.contains(Thread.currentThread())) {
+      // called from an action that depends on a reply: waiting for the queue here could wait for itself
+      return evalsha(new Call(keys, args, null));
+    }
     try {
       return call(keys, args).join();
     } catch (CompletionException e) {
