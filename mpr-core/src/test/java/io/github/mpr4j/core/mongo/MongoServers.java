@@ -47,7 +47,7 @@ public final class MongoServers {
 
   /** One mongo-java-server whose data outlives {@link #stop()}: a restart serves the same data again. */
   public static final class Server implements AutoCloseable {
-    private final MemoryBackend backend = new MemoryBackend();
+    private final KeptBackend backend = new KeptBackend();
     private final int port;
     private MongoServer server;
 
@@ -86,7 +86,19 @@ public final class MongoServers {
     @Override
     public synchronized void close() {
       stop();
-      backend.close();
+      backend.closeForGood();
+    }
+  }
+
+  /** A memory backend that a server's shutdown does not clear (MongoServer closes its backend on shutdown). */
+  private static final class KeptBackend extends MemoryBackend {
+    @Override
+    public void close() {
+      // kept for the next server on this port
+    }
+
+    void closeForGood() {
+      super.close();
     }
   }
 }
