@@ -35,7 +35,7 @@ public final class MongoServers {
     return "test" + databases.incrementAndGet();
   }
 
-  /** Settings for a new database on the shared server, with a short timeout. */
+  /** Settings for a new database on the shared server, otherwise the defaults. */
   public static MongoSettings settings() {
     return MongoSettings.of(shared().connectionString()).withDatabase(newDatabase());
   }
