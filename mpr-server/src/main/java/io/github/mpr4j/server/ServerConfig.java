@@ -1,6 +1,7 @@
 package io.github.mpr4j.server;
 
 import io.github.mpr4j.core.PickupQueue;
+import io.github.mpr4j.core.mongo.MongoSettings;
 import io.github.mpr4j.core.redis.RedisSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,7 +27,7 @@ import java.util.Set;
  * @param wsPort WebSocket JSON-RPC port ({@code WS_PORT}; 0 picks a free port)
  * @param bindAddress the address both ports listen on ({@code MPR_BIND_ADDRESS})
  * @param store which store keeps the messages ({@code MPR_STORE})
- * @param dataDir the embedded store's directory ({@code MPR_DATA_DIR})
+ * @param dataDir the embedded store's directory, and the callback registry's on MongoDB ({@code MPR_DATA_DIR})
  * @param embeddedFsync whether the embedded store forces each commit to the device ({@code MPR_EMBEDDED_FSYNC})
  * @param embeddedCacheMb the embedded store's page cache in MiB ({@code MPR_EMBEDDED_CACHE_MB})
  * @param authTokens the accepted tokens; empty accepts every client ({@code MPR_AUTH_TOKENS})
@@ -42,6 +43,8 @@ import java.util.Set;
  *     {@code REDIS_URL}, {@code REDIS_NODES}, {@code REDIS_NATMAP}, {@code MPR_REDIS_*}), else {@code null}
  * @param callback the callback gateway's settings ({@code MPR_CALLBACK_*})
  * @param push push notification providers and their limits (see {@link PushConfig})
+ * @param mongo how to reach MongoDB when {@code store} is {@link Store#MONGO} ({@code MONGODB_URI},
+ *     {@code MPR_MONGO_*}), else {@code null}
  */
 public record ServerConfig(
     int appPort,
@@ -62,7 +65,8 @@ public record ServerConfig(
     Duration shutdownGrace,
     RedisSettings redis,
     CallbackConfig callback,
-    PushConfig push) {
+    PushConfig push,
+    MongoSettings mongo) {
 
   /** The stores this build supports. */
   public enum Store {
@@ -71,7 +75,9 @@ public record ServerConfig(
     /** In heap memory, lost when the process ends. */
     MEMORY,
     /** On Redis (single node or Cluster), shared by every instance. */
-    REDIS
+    REDIS,
+    /** On MongoDB, for one instance (live sessions stay in the process). */
+    MONGO
   }
 
   public static final String APP_PORT = "APP_PORT";
@@ -98,9 +104,10 @@ public record ServerConfig(
   public static final String MPR_REDIS_POOL_SIZE = "MPR_REDIS_POOL_SIZE";
   public static final String MPR_REDIS_KEY_PREFIX = "MPR_REDIS_KEY_PREFIX";
   public static final String MPR_INSTANCE_TTL_MS = "MPR_INSTANCE_TTL_MS";
-
-  /** Settings of stores that later versions support; this build refuses to start when one is set. */
-  static final List<String> UNSUPPORTED_STORE_VARIABLES = List.of("MONGODB_URI");
+  public static final String MONGODB_URI = "MONGODB_URI";
+  public static final String MPR_MONGO_DATABASE = "MPR_MONGO_DATABASE";
+  public static final String MPR_MONGO_TIMEOUT_MS = "MPR_MONGO_TIMEOUT_MS";
+  public static final String MPR_MONGO_WRITE_CONCERN = "MPR_MONGO_WRITE_CONCERN";
 
   public ServerConfig {
     checkPort(APP_PORT, appPort);
@@ -135,6 +142,11 @@ public record ServerConfig(
           ? "is redis, but neither " + REDIS_URL + " nor " + REDIS_NODES + " is set"
           : "is " + store.name().toLowerCase(Locale.ROOT) + ", but Redis settings are given");
     }
+    if ((store == Store.MONGO) != (mongo != null)) {
+      throw new ConfigurationException(MPR_STORE, store == Store.MONGO
+          ? "is mongo, but " + MONGODB_URI + " is not set"
+          : "is " + store.name().toLowerCase(Locale.ROOT) + ", but MongoDB settings are given");
+    }
     Set<String> secrets = new HashSet<>();
     for (AuthToken t : authTokens) {
       if (!secrets.add(t.secret())) {
@@ -155,14 +167,14 @@ public record ServerConfig(
    */
   public static ServerConfig fromEnvironment(Map<String, String> env) {
     Env e = new Env(env);
-    for (String name : UNSUPPORTED_STORE_VARIABLES) {
-      if (e.get(name) != null) {
-        throw new ConfigurationException(name, "this build supports the embedded, memory and Redis stores"
-            + " (MongoDB arrives in a later version); unset " + name);
-      }
-    }
     RedisSettings redis = e.redis();
-    Store store = e.store(MPR_STORE, redis != null);
+    MongoSettings mongo = e.mongo();
+    if (redis != null && mongo != null) {
+      throw new ConfigurationException(MONGODB_URI, "is set together with " + (redis.isCluster() ? REDIS_NODES
+          : REDIS_URL) + ": Redis in front of MongoDB (tiering) arrives in a later version; this build runs on one"
+          + " of them, so unset " + MONGODB_URI + " or the Redis settings");
+    }
+    Store store = e.store(MPR_STORE, redis != null, mongo != null);
     return new ServerConfig(
         e.port(APP_PORT, 3500),
         e.port(WS_PORT, 3100),
@@ -182,7 +194,8 @@ public record ServerConfig(
         Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)),
         redis,
         CallbackConfig.read(e::get),
-        PushConfig.fromEnvironment(e));
+        PushConfig.fromEnvironment(e),
+        mongo);
   }
 
   /** Whether clients must present a token. */
@@ -194,7 +207,7 @@ public record ServerConfig(
   public ServerConfig withPorts(int wsPort, int appPort) {
     return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens, maxFrameBytes,
         maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace,
-        redis, callback, push);
+        redis, callback, push, mongo);
   }
 
   /** The effective configuration as one block of {@code NAME=value} lines, tokens masked. */
@@ -204,7 +217,8 @@ public record ServerConfig(
     line(sb, APP_PORT, appPort);
     line(sb, MPR_BIND_ADDRESS, bindAddress);
     line(sb, MPR_STORE, store.name().toLowerCase(Locale.ROOT));
-    line(sb, MPR_DATA_DIR, store == Store.EMBEDDED ? dataDir.toAbsolutePath() : dataDir + " (unused)");
+    line(sb, MPR_DATA_DIR, store == Store.EMBEDDED || store == Store.MONGO ? dataDir.toAbsolutePath()
+        : dataDir + " (unused)");
     line(sb, MPR_EMBEDDED_FSYNC, embeddedFsync);
     line(sb, MPR_EMBEDDED_CACHE_MB, embeddedCacheMb);
     line(sb, MPR_AUTH_TOKENS, authTokens.isEmpty() ? "(none: every client is accepted)" : authTokens);
@@ -224,6 +238,12 @@ public record ServerConfig(
       line(sb, MPR_REDIS_KEY_PREFIX, redis.keyPrefix());
       line(sb, MPR_INSTANCE_TTL_MS, redis.instanceTtl().toMillis());
     }
+    if (mongo != null) {
+      line(sb, MONGODB_URI, mongo.describe());
+      line(sb, MPR_MONGO_DATABASE, mongo.database());
+      line(sb, MPR_MONGO_TIMEOUT_MS, mongo.timeout().toMillis());
+      line(sb, MPR_MONGO_WRITE_CONCERN, writeConcernName(mongo.writeConcern()));
+    }
     sb.append(callback.describe());
     push.describe(sb);
     return sb.toString();
@@ -233,6 +253,10 @@ public record ServerConfig(
   @Override
   public String toString() {
     return "ServerConfig{" + describe().strip().replace("\n  ", ", ") + "}";
+  }
+
+  private static String writeConcernName(MongoSettings.Acknowledgement w) {
+    return w == MongoSettings.Acknowledgement.MAJORITY ? "majority" : "1";
   }
 
   private static void line(StringBuilder sb, String name, Object value) {
@@ -321,10 +345,10 @@ public record ServerConfig(
       return v;
     }
 
-    Store store(String name, boolean redisConfigured) {
+    Store store(String name, boolean redisConfigured, boolean mongoConfigured) {
       String v = get(name);
       if (v == null) {
-        return redisConfigured ? Store.REDIS : Store.EMBEDDED;
+        return redisConfigured ? Store.REDIS : mongoConfigured ? Store.MONGO : Store.EMBEDDED;
       }
       Store store;
       switch (v.toLowerCase(Locale.ROOT)) {
@@ -337,8 +361,18 @@ public record ServerConfig(
         case "redis":
           store = Store.REDIS;
           break;
+        case "mongo":
+          store = Store.MONGO;
+          break;
         default:
-          throw new ConfigurationException(name, "must be embedded, memory or redis, not '" + v + "'");
+          throw new ConfigurationException(name, "must be embedded, memory, redis or mongo, not '" + v + "'");
+      }
+      if (store == Store.MONGO && !mongoConfigured) {
+        throw new ConfigurationException(MONGODB_URI, "must be set when " + name + " is mongo");
+      }
+      if (store != Store.MONGO && mongoConfigured) {
+        throw new ConfigurationException(name, "is " + v + ", but " + MONGODB_URI + " is set: unset it, or leave "
+            + name + " unset (or mongo) to use MongoDB");
       }
       if (store == Store.REDIS && !redisConfigured) {
         throw new ConfigurationException(REDIS_URL, "must be set (or " + REDIS_NODES + " for a cluster) when "
@@ -414,6 +448,44 @@ public record ServerConfig(
       } catch (IllegalArgumentException ex) {
         throw new ConfigurationException(MPR_REDIS_KEY_PREFIX, ex.getMessage());
       }
+    }
+
+    /** The MongoDB settings, or null when MONGODB_URI is not set. */
+    MongoSettings mongo() {
+      String uri = get(MONGODB_URI);
+      if (uri == null) {
+        return null;
+      }
+      MongoSettings settings;
+      try {
+        settings = MongoSettings.of(uri);
+      } catch (IllegalArgumentException ex) {
+        // never echo the URI: it may hold a password
+        throw new ConfigurationException(MONGODB_URI,
+            "must be a connection string like mongodb://[user:password@]host:port[,host:port][/?options]");
+      }
+      String database = get(MPR_MONGO_DATABASE);
+      if (database != null) {
+        try {
+          settings = settings.withDatabase(database);
+        } catch (IllegalArgumentException ex) {
+          throw new ConfigurationException(MPR_MONGO_DATABASE, ex.getMessage());
+        }
+      }
+      settings = settings.withTimeout(Duration.ofMillis(integer(MPR_MONGO_TIMEOUT_MS, 2_000, 1)));
+      String w = get(MPR_MONGO_WRITE_CONCERN);
+      if (w != null) {
+        switch (w.toLowerCase(Locale.ROOT)) {
+          case "majority":
+            break;
+          case "1":
+            settings = settings.withWriteConcern(MongoSettings.Acknowledgement.PRIMARY);
+            break;
+          default:
+            throw new ConfigurationException(MPR_MONGO_WRITE_CONCERN, "must be majority or 1, not '" + w + "'");
+        }
+      }
+      return settings;
     }
 
     /**

@@ -38,11 +38,12 @@ class MainIT {
   }
 
   @Test
-  void a_mongodb_setting_exits_with_2_saying_this_build_has_no_mongodb() throws Exception {
-    List<String> out = run(Map.of("MONGODB_URI", "mongodb://127.0.0.1:27017"), 2);
+  void mongodb_with_redis_exits_with_2_saying_tiering_arrives_in_a_later_version() throws Exception {
+    List<String> out = run(Map.of("MONGODB_URI", "mongodb://127.0.0.1:27017", "REDIS_URL", "redis://127.0.0.1:6379"),
+        2);
     assertEquals(1, out.size(), String.valueOf(out));
-    assertTrue(out.get(0).contains("MONGODB_URI") && out.get(0).contains("MongoDB arrives in a later version"),
-        out.get(0));
+    assertTrue(out.get(0).contains("MONGODB_URI") && out.get(0).contains("tiering")
+        && out.get(0).contains("arrives in a later version"), out.get(0));
   }
 
   @Test

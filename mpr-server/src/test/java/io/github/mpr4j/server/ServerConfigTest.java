@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mpr4j.core.mongo.MongoSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -94,7 +95,7 @@ class ServerConfigTest {
       "APP_PORT|http", "APP_PORT|65536", "APP_PORT|-1",
       "WS_PORT|31.5", "WS_PORT|70000",
       "MPR_BIND_ADDRESS|no such host.invalid",
-      "MPR_STORE|cassandra", "MPR_STORE|mongo",
+      "MPR_STORE|cassandra",
       "MPR_EMBEDDED_FSYNC|yes",
       "MPR_EMBEDDED_CACHE_MB|0", "MPR_EMBEDDED_CACHE_MB|32MiB",
       "MPR_MAX_FRAME_BYTES|0", "MPR_MAX_FRAME_BYTES|2MiB",
@@ -123,10 +124,71 @@ class ServerConfigTest {
   }
 
   @Test
-  void a_mongodb_setting_is_refused_as_unsupported_by_this_build() {
-    ConfigurationException e = refused("MONGODB_URI", "mongodb://localhost:27017");
+  void mongodb_uri_alone_selects_the_mongodb_store_with_the_default_settings() {
+    ServerConfig c = read("MONGODB_URI", "mongodb://db.internal:27017");
+    assertEquals(ServerConfig.Store.MONGO, c.store());
+    assertEquals(null, c.redis());
+    assertEquals("mongodb://db.internal:27017", c.mongo().connectionString());
+    assertEquals("mpr", c.mongo().database());
+    assertEquals(Duration.ofSeconds(2), c.mongo().timeout());
+    assertEquals(MongoSettings.Acknowledgement.MAJORITY, c.mongo().writeConcern());
+  }
+
+  @Test
+  void mongodb_settings_are_read_and_mpr_store_mongo_is_accepted() {
+    ServerConfig c = read("MPR_STORE", "mongo", "MONGODB_URI", "mongodb://a:1,b:2/?replicaSet=rs0",
+        "MPR_MONGO_DATABASE", "queues", "MPR_MONGO_TIMEOUT_MS", "750", "MPR_MONGO_WRITE_CONCERN", "1");
+    assertEquals(ServerConfig.Store.MONGO, c.store());
+    assertEquals("queues", c.mongo().database());
+    assertEquals(Duration.ofMillis(750), c.mongo().timeout());
+    assertEquals(MongoSettings.Acknowledgement.PRIMARY, c.mongo().writeConcern());
+    assertTrue(c.describe().contains("MPR_MONGO_WRITE_CONCERN=1"), c.describe());
+    assertEquals(MongoSettings.Acknowledgement.MAJORITY,
+        read("MONGODB_URI", "mongodb://a:1", "MPR_MONGO_WRITE_CONCERN", "Majority").mongo().writeConcern());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"REDIS_URL=redis://cache:6379", "REDIS_NODES=cache1:7000,cache2:7000"})
+  void mongodb_together_with_redis_is_refused_until_tiering_arrives(String redisSetting) {
+    String[] kv = redisSetting.split("=", 2);
+    ConfigurationException e = refused("MONGODB_URI", "mongodb://db:27017", kv[0], kv[1]);
     assertEquals("MONGODB_URI", e.variable());
-    assertTrue(e.getMessage().contains("MongoDB arrives in a later version"), e.getMessage());
+    assertTrue(e.getMessage().contains(kv[0]) && e.getMessage().contains("tiering")
+        && e.getMessage().contains("arrives in a later version"), e.getMessage());
+  }
+
+  @Test
+  void mpr_store_mongo_without_mongodb_uri_names_mongodb_uri() {
+    ConfigurationException e = refused("MPR_STORE", "mongo");
+    assertEquals("MONGODB_URI", e.variable());
+  }
+
+  @Test
+  void another_store_with_mongodb_settings_is_refused_rather_than_ignoring_them() {
+    ConfigurationException e = refused("MPR_STORE", "memory", "MONGODB_URI", "mongodb://db:27017");
+    assertEquals("MPR_STORE", e.variable());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "MONGODB_URI|http://user:hunter2@db:27017",
+      "MPR_MONGO_DATABASE|a.b", "MPR_MONGO_TIMEOUT_MS|0", "MPR_MONGO_TIMEOUT_MS|2s",
+      "MPR_MONGO_WRITE_CONCERN|2", "MPR_MONGO_WRITE_CONCERN|all"})
+  void malformed_mongodb_settings_name_the_variable(String variable, String value) {
+    Map<String, String> env = new HashMap<>(Map.of("MONGODB_URI", "mongodb://db:27017"));
+    env.put(variable, value);
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> ServerConfig.fromEnvironment(env));
+    assertEquals(variable, e.variable());
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
+  @Test
+  void the_mongodb_password_never_appears_in_the_description() {
+    ServerConfig c = read("MONGODB_URI", "mongodb://mpr:hunter2@db1:27017,db2:27017/admin?replicaSet=rs0");
+    assertFalse(c.describe().contains("hunter2"), c.describe());
+    assertFalse(c.toString().contains("hunter2"), c.toString());
+    assertTrue(c.describe().contains("MONGODB_URI=mongodb(mongodb://db1:27017,db2:27017/mpr w=majority)"),
+        c.describe());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.internal.LocalLiveSessions;
+import io.github.mpr4j.core.mongo.MongoQueueStores;
 import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.DeliveryBus;
@@ -148,6 +149,13 @@ public final class ServerRuntime {
   }
 
   private QueueStore openStore() {
+    if (config.store() == ServerConfig.Store.MONGO) {
+      try {
+        return MongoQueueStores.connect(config.mongo());
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("could not connect to " + config.mongo().describe() + ": " + e, e);
+      }
+    }
     try {
       return config.store() == ServerConfig.Store.MEMORY
           ? QueueStores.inMemory()
@@ -181,6 +189,7 @@ public final class ServerRuntime {
     if (redis != null) {
       return redis.callbackRegistry();
     }
+    // on MongoDB (one instance) the callback registry stays on local disk, in MPR_DATA_DIR
     return config.store() == ServerConfig.Store.MEMORY
         ? CallbackRegistries.inMemory()
         : CallbackRegistries.embedded(config.dataDir());
