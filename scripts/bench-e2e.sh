@@ -44,6 +44,7 @@ sender=()
 if [ "$instances" = 2 ]; then
   start_server $((ws + 1)) $((app + 1))
   [ "$mode" = live ] && sender=(--sender-uri "ws://127.0.0.1:$((ws + 1))/")
+  [ "$mode" = callback ] && sender=(--sender-app-uri "http://127.0.0.1:$((app + 1))/")
 fi
 if [ "${BENCH_WARMUP:-1}" = 1 ]; then
   # warm the server's JIT up with 10 s of addMessage on other connections than the measured ones
@@ -52,7 +53,7 @@ if [ "${BENCH_WARMUP:-1}" = 1 ]; then
 fi
 [ "$store" = redis ] && redis-cli -p "$redis_port" config resetstat >/dev/null
 java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode "$mode" \
-  --uri "ws://127.0.0.1:$ws/" --server-pid "${pids[0]}" "${sender[@]}" "$@"
+  --uri "ws://127.0.0.1:$ws/" --app-uri "http://127.0.0.1:$app/" --server-pid "${pids[0]}" "${sender[@]}" "$@"
 if [ "$store" = redis ]; then
   # commands that clients sent (evalsha, publish...) and the total that Redis ran, scripts' inner calls included
   redis-cli -p "$redis_port" info commandstats | grep -E '^cmdstat_(evalsha|publish|spublish|hmget|exists|set):' \

@@ -80,4 +80,13 @@ class LoadToolSmokeIT {
     assertEquals(0, r.errors());
     assertTrue(r.extra().contains(" us of CPU per call"), r.extra());
   }
+
+  @Test
+  void callbackModeDeliversEveryPostToTheBrowserSocket() throws Exception {
+    LoadTool.Result r = run("callback", "app-uri", "http://127.0.0.1:" + server.appPort() + "/", "rate", "50",
+        "warmup-seconds", "0");
+    assertEquals(100, r.messages());
+    assertEquals(0, r.errors());
+    assertTrue(r.latenciesNanos().length > 0);
+  }
 }
