@@ -5,14 +5,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,10 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Load tool mode {@code callback}: one browser socket on the callback gateway ({@code /callback/ws} of
  * {@code --app-uri}), and backends POSTing to its callback URL at {@code --rate} per second (through
  * {@code --sender-app-uri}, another instance, when given). Reports the POST-to-notification latency; the
- * browser acks what it receives.
+ * browser acks what it receives. The backend is a Netty HTTP/1.1 client with a few persistent
+ * connections, each sending its next POST when the previous one is answered.
  */
 final class CallbackLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Persistent HTTP/1.1 connections the backend posts over, one request at a time each. */
+  private static final int CONNECTIONS = 8;
 
   private CallbackLoad() {}
 
@@ -66,39 +87,30 @@ final class CallbackLoad {
       }
     });
     String id = clientId.get(10, TimeUnit.SECONDS);
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
     URI target = URI.create("http://" + senderApp.getHost() + ":" + senderApp.getPort() + "/callback/" + id);
     AtomicLong sent = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     long t0 = System.nanoTime();
-    try {
-      pacer.scheduleAtFixedRate(() -> {
+    try (Posters posters = new Posters(group.next(), target, CONNECTIONS, errors)) {
+      CountDownLatch done = new CountDownLatch(1);
+      ScheduledFuture<?>[] pacer = new ScheduledFuture<?>[1];
+      pacer[0] = posters.loop.scheduleAtFixedRate(() -> {
         long due = Math.min(total, (System.nanoTime() - t0) * rate / 1_000_000_000L);
         while (sent.get() < due) {
           sent.incrementAndGet();
-          HttpRequest post = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"t\":" + System.nanoTime() + "}")).build();
-          http.sendAsync(post, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-            if (e != null || r.statusCode() != 202) {
-              if (errors.incrementAndGet() == 1) {
-                System.out.println("first error: " + (e != null ? e : "HTTP " + r.statusCode()));
-              }
-            }
-          });
+          posters.post("{\"t\":" + System.nanoTime() + "}");
+        }
+        if (sent.get() >= total) {
+          pacer[0].cancel(false);
+          done.countDown();
         }
       }, 0, 1, TimeUnit.MILLISECONDS);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + warmupSeconds + 10L);
-      while (sent.get() < total && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      done.await(seconds + warmupSeconds + 10L, TimeUnit.SECONDS);
       long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (received.get() < sent.get() && System.nanoTime() < waitUntil) {
         Thread.sleep(10);
       }
     } finally {
-      pacer.shutdownNow();
       browser[0].close();
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -106,5 +118,74 @@ final class CallbackLoad {
     return new LoadTool.Result("callback@" + rate + "/s", received.get(), errors.get(), elapsed, -1,
         Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
         lost > 0 ? lost + " callbacks posted were not received within 5 s" : null);
+  }
+
+  /** A few keep-alive connections on one event loop; POSTs wait in a queue for a free connection. */
+  private static final class Posters implements AutoCloseable {
+    final EventLoop loop;
+    private final URI target;
+    private final AtomicLong errors;
+    private final ArrayDeque<String> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Channel> free = new ArrayDeque<>();
+    private final List<Channel> all = new ArrayList<>();
+
+    Posters(EventLoop loop, URI target, int connections, AtomicLong errors) throws Exception {
+      this.loop = loop;
+      this.target = target;
+      this.errors = errors;
+      Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
+                  new SimpleChannelInboundHandler<FullHttpResponse>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
+                      if (r.status().code() != 202 && errors.incrementAndGet() == 1) {
+                        System.out.println("first error: HTTP " + r.status());
+                      }
+                      release(ctx.channel());
+                    }
+                  });
+            }
+          });
+      for (int i = 0; i < connections; i++) {
+        Channel ch = b.connect(target.getHost(), target.getPort()).sync().channel();
+        all.add(ch);
+        loop.execute(() -> free.add(ch));
+      }
+    }
+
+    /** Runs on the loop. */
+    void post(String body) {
+      waiting.add(body);
+      drain();
+    }
+
+    private void release(Channel ch) {
+      free.add(ch);
+      drain();
+    }
+
+    private void drain() {
+      while (!waiting.isEmpty() && !free.isEmpty()) {
+        Channel ch = free.poll();
+        String body = waiting.poll();
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target.getRawPath(),
+            Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        req.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + target.getPort())
+            .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, req.content().readableBytes());
+        ch.writeAndFlush(req);
+      }
+    }
+
+    @Override
+    public void close() {
+      for (Channel ch : all) {
+        ch.close().awaitUninterruptibly(2_000);
+      }
+    }
   }
 }
