@@ -1,5 +1,6 @@
 package io.github.mpr4j.core.store;
 
+import io.github.mpr4j.core.internal.Varints;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.protocol.EncryptedMessage;
 import java.nio.ByteBuffer;

@@ -1,12 +1,15 @@
-package io.github.mpr4j.core.store;
+package io.github.mpr4j.core.internal;
 
 import java.nio.ByteBuffer;
 
-/** Unsigned LEB128 integers: 7 bits a byte, the high bit set on every byte but the last. */
-final class Varints {
+/**
+ * Unsigned LEB128 integers: 7 bits a byte, the high bit set on every byte but the last. Used by the
+ * stores' record formats (embedded, Redis). Internal.
+ */
+public final class Varints {
   private Varints() {}
 
-  static int size(int value) {
+  public static int size(int value) {
     int size = 1;
     while ((value & ~0x7F) != 0) {
       value >>>= 7;
@@ -15,7 +18,7 @@ final class Varints {
     return size;
   }
 
-  static void put(ByteBuffer b, int value) {
+  public static void put(ByteBuffer b, int value) {
     while ((value & ~0x7F) != 0) {
       b.put((byte) ((value & 0x7F) | 0x80));
       value >>>= 7;
@@ -23,7 +26,7 @@ final class Varints {
     b.put((byte) value);
   }
 
-  static int get(ByteBuffer b) {
+  public static int get(ByteBuffer b) {
     int value = 0;
     for (int shift = 0; shift < 35; shift += 7) {
       int x = b.get();
