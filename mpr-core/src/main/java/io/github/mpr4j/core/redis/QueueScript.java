@@ -73,8 +73,13 @@ final class QueueScript implements AutoCloseable {
       // called from an action that depends on a reply: waiting for the queue here could wait for itself
       return evalsha(new Call(keys, args, null));
     }
+    return join(call(keys, args));
+  }
+
+  /** Waits for a call, rethrowing the store's own exception rather than its CompletionException. */
+  static <T> T join(CompletableFuture<T> call) {
     try {
-      return call(keys, args).join();
+      return call.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

@@ -82,7 +82,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
 
   @Override
   public List<StoredMessage> take(TakeRequest r) {
-    return join(takeAsync(r));
+    return QueueScript.join(takeAsync(r));
   }
 
   @Override
@@ -129,7 +129,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
 
   @Override
   public int remove(String connectionId, Collection<String> messageIds) {
-    return join(removeAsync(connectionId, messageIds));
+    return QueueScript.join(removeAsync(connectionId, messageIds));
   }
 
   @Override
@@ -145,7 +145,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
 
   @Override
   public int removeAll(String connectionId, String recipientDid) {
-    return join(removeAllAsync(connectionId, recipientDid));
+    return QueueScript.join(removeAllAsync(connectionId, recipientDid));
   }
 
   @Override
@@ -156,7 +156,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
 
   @Override
   public int count(String connectionId, String recipientDid, long nowMillis) {
-    return join(countAsync(connectionId, recipientDid, nowMillis));
+    return QueueScript.join(countAsync(connectionId, recipientDid, nowMillis));
   }
 
   @Override
@@ -165,18 +165,6 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
         ? List.of(COUNT, number(nowMillis))
         : List.of(COUNT, number(nowMillis), RedisKeys.bytes(recipientDid));
     return script.call(keys.connection(connectionId), args).thenApply(RedisQueueStore::count);
-  }
-
-  /** Waits for a call, rethrowing the store's own exception. */
-  private static <T> T join(CompletableFuture<T> call) {
-    try {
-      return call.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
   }
 
   @Override

@@ -76,6 +76,25 @@ local function dropCounterIfEmpty()
   if redis.call('EXISTS', M) == 0 then redis.call('DEL', N) end
 end
 
+-- removes those of `candidates` that have a record and that `keep(id, meta, position)` accepts;
+-- returns how many
+local function removeKnown(candidates, keep)
+  local ids, metas = {}, {}
+  for k, raw in ipairs(hmget(X, candidates)) do
+    if raw then
+      local mt = cmsgpack.unpack(raw)
+      if keep(candidates[k], mt, k) then
+        ids[#ids + 1] = candidates[k]
+        metas[#metas + 1] = mt
+      end
+    end
+  end
+  if #ids == 0 then return 0 end
+  forgetBulk(ids, metas)
+  dropCounterIfEmpty()
+  return #ids
+end
+
 -- sending messages whose deadline passed, for one recipient or all, oldest (by seq) first: {id, meta, deadline}
 local function expired(now, did)
   local raw = redis.call('ZRANGEBYSCORE', S, '-inf', now, 'WITHSCORES')
@@ -231,45 +250,20 @@ elseif op == 'remove' then
   -- ARGV: op, id...
   local asked = {}
   for k = 2, #ARGV do asked[#asked + 1] = ARGV[k] end
-  local ids, metas, seen = {}, {}, {}
-  for k, raw in ipairs(hmget(X, asked)) do
-    local id = asked[k]
-    if raw and not seen[id] then
-      seen[id] = true
-      ids[#ids + 1] = id
-      metas[#metas + 1] = cmsgpack.unpack(raw)
-    end
-  end
-  if #ids == 0 then return 0 end
-  forgetBulk(ids, metas)
-  dropCounterIfEmpty()
-  return #ids
+  local seen = {}
+  return removeKnown(asked, function(id)
+    if seen[id] then return false end
+    seen[id] = true
+    return true
+  end)
 
 elseif op == 'removeAll' then
   -- ARGV: op, recipientDid
   local did = ARGV[2]
-  local ids, metas = {}, {}
-  local pendingIds = redis.call('ZRANGE', P .. ':' .. did, 0, -1)
-  for k, raw in ipairs(hmget(X, pendingIds)) do
-    if raw then
-      ids[#ids + 1] = pendingIds[k]
-      metas[#metas + 1] = cmsgpack.unpack(raw)
-    end
-  end
-  local sending = redis.call('ZRANGE', S, 0, -1)
-  for k, raw in ipairs(hmget(X, sending)) do
-    if raw then
-      local mt = cmsgpack.unpack(raw)
-      if hasRecipient(mt, did) then
-        ids[#ids + 1] = sending[k]
-        metas[#metas + 1] = mt
-      end
-    end
-  end
-  if #ids == 0 then return 0 end
-  forgetBulk(ids, metas)
-  dropCounterIfEmpty()
-  return #ids
+  local candidates = redis.call('ZRANGE', P .. ':' .. did, 0, -1) -- pending: all for this recipient
+  local pendingCount = #candidates
+  for _, id in ipairs(redis.call('ZRANGE', S, 0, -1)) do candidates[#candidates + 1] = id end
+  return removeKnown(candidates, function(id, mt, k) return k <= pendingCount or hasRecipient(mt, did) end)
 
 elseif op == 'count' then
   -- ARGV: op, now, recipientDid (optional)
