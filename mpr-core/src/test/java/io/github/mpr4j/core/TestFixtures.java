@@ -1,11 +1,18 @@
 package io.github.mpr4j.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.PushRequest;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;
 import io.github.mpr4j.protocol.MessagesReceivedListener;
+import io.github.mpr4j.protocol.MprRpcException;
 import io.github.mpr4j.protocol.QueuedMessage;
+import io.github.mpr4j.protocol.RpcErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,9 +20,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Small real implementations used by the core's tests. */
 public final class TestFixtures {
@@ -40,6 +50,35 @@ public final class TestFixtures {
         throw new AssertionError("not within 5 s: " + what);
       }
       Thread.sleep(5);
+    }
+  }
+
+  /**
+   * Runs a call that must fail as a store outage does: -32000, retryable, answered within {@code
+   * maxMillis}.
+   */
+  public static void assertFailsRetryableWithin(long maxMillis, Supplier<CompletableFuture<?>> call) {
+    long start = System.nanoTime();
+    CompletionException failure = assertThrows(CompletionException.class, () -> call.get().join());
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    MprRpcException error = assertInstanceOf(MprRpcException.class, failure.getCause());
+    assertEquals(RpcErrors.OPERATION_FAILED, error.code());
+    assertTrue(error.retryable());
+    assertTrue(millis < maxMillis, "answered within a bounded time, took " + millis + " ms");
+  }
+
+  /** Repeats a call every 100 ms until it succeeds (the store is back), for at most {@code within}. */
+  public static <T> T answeredWithin(Duration within, Supplier<CompletableFuture<T>> call) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        return call.get().join();
+      } catch (CompletionException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
     }
   }
 
