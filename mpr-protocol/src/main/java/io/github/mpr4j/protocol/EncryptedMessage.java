@@ -1,6 +1,10 @@
 package io.github.mpr4j.protocol;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -10,16 +14,17 @@ import java.util.Objects;
  * unchanged. {@link #byteSize()} is the length in bytes of that text in UTF-8, the measure that
  * {@code limitBytes} of takeFromQueue and the payload limit of the server use.
  *
- * <p>Instances are immutable. Equality is equality of the JSON text.
+ * <p>Instances are immutable. Equality is equality of the JSON text. An instance keeps the text's UTF-8 bytes,
+ * which is what stores and sockets carry, and decodes them to a {@code String} only when asked for one.
  */
 public final class EncryptedMessage {
 
-  private final String json;
-  private final int byteSize;
+  private final byte[] utf8; // the text in UTF-8; never handed out, so never changed
+  private String json; // decoded when first asked for (racy but safe: a String is immutable)
 
-  private EncryptedMessage(String json, int byteSize) {
+  private EncryptedMessage(byte[] utf8, String json) {
+    this.utf8 = utf8;
     this.json = json;
-    this.byteSize = byteSize;
   }
 
   /**
@@ -37,70 +42,79 @@ public final class EncryptedMessage {
     if (trimmed.length() < 2 || trimmed.charAt(0) != '{' || trimmed.charAt(trimmed.length() - 1) != '}') {
       throw new IllegalArgumentException("an encrypted message must be a JSON object");
     }
-    return new EncryptedMessage(trimmed, utf8Length(trimmed));
+    return new EncryptedMessage(trimmed.getBytes(StandardCharsets.UTF_8), trimmed);
   }
 
   /**
    * Wraps the UTF-8 bytes of the compact JSON text of an object, as a JSON library writes them; the byte
-   * size is their length. The caller vouches that they are one JSON object.
+   * size is their length. The caller vouches that they are one JSON object. The bytes are copied.
    *
    * @throws IllegalArgumentException if the bytes do not start with '{' and end with '}'
    */
   public static EncryptedMessage ofJsonUtf8(byte[] utf8) {
     Objects.requireNonNull(utf8, "utf8");
-    if (utf8.length < 2 || utf8[0] != '{' || utf8[utf8.length - 1] != '}') {
+    return ofJsonUtf8(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Wraps a range of bytes that holds the UTF-8 compact JSON text of an object, as {@link #ofJsonUtf8(byte[])}
+   * does. The bytes are copied.
+   *
+   * @throws IllegalArgumentException if the range does not start with '{' and end with '}'
+   * @throws IndexOutOfBoundsException if the range is not within the array
+   */
+  public static EncryptedMessage ofJsonUtf8(byte[] utf8, int offset, int length) {
+    Objects.requireNonNull(utf8, "utf8");
+    Objects.checkFromIndexSize(offset, length, utf8.length);
+    if (length < 2 || utf8[offset] != '{' || utf8[offset + length - 1] != '}') {
       throw new IllegalArgumentException("an encrypted message must be a JSON object");
     }
-    return new EncryptedMessage(new String(utf8, StandardCharsets.UTF_8), utf8.length);
+    return new EncryptedMessage(Arrays.copyOfRange(utf8, offset, offset + length), null);
   }
 
   /** The compact JSON text of the object. */
   public String json() {
-    return json;
+    String s = json;
+    if (s == null) {
+      s = new String(utf8, StandardCharsets.UTF_8);
+      json = s;
+    }
+    return s;
   }
 
   /** The length in bytes of {@link #json()} encoded in UTF-8. */
   public int byteSize() {
-    return byteSize;
+    return utf8.length;
   }
 
-  /** The JSON text encoded in UTF-8. */
+  /** The JSON text encoded in UTF-8: a copy that the caller owns. */
   public byte[] utf8() {
-    return json.getBytes(StandardCharsets.UTF_8);
+    return utf8.clone();
   }
 
-  static int utf8Length(CharSequence s) {
-    int n = s.length();
-    int bytes = n;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) {
-          bytes += 1;
-        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-          bytes += 2; // four bytes for the pair, counted as 1 + 1 chars already
-          i++;
-        } else if (!Character.isSurrogate(c)) {
-          bytes += 2;
-        } // a lone surrogate is encoded as '?', one byte
+  /** Writes the JSON text encoded in UTF-8 ({@link #byteSize()} bytes) to a buffer, without a copy in between. */
+  public void writeUtf8(ByteBuffer out) {
+    out.put(utf8);
+  }
 
-      }
-    }
-    return bytes;
+  /** Writes the JSON text encoded in UTF-8 ({@link #byteSize()} bytes) to a stream, without a copy in between. */
+  public void writeUtf8(OutputStream out) throws IOException {
+    out.write(utf8);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EncryptedMessage other && json.equals(other.json);
+    return o instanceof EncryptedMessage other && Arrays.equals(utf8, other.utf8);
   }
 
   @Override
   public int hashCode() {
-    return json.hashCode();
+    return Arrays.hashCode(utf8);
   }
 
   @Override
   public String toString() {
-    return json.length() <= 64 ? json : json.substring(0, 61) + "...";
+    String s = json();
+    return s.length() <= 64 ? s : s.substring(0, 61) + "...";
   }
 }

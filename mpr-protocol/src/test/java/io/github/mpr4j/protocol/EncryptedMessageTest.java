@@ -27,6 +27,20 @@ class EncryptedMessageTest {
   }
 
   @Test
+  void aMessageKeepsItsOwnCopyOfTheBytesItWasMadeFrom() {
+    byte[] frame = "xx{\"a\":\"é\"}yy".getBytes(StandardCharsets.UTF_8);
+    EncryptedMessage m = EncryptedMessage.ofJsonUtf8(frame, 2, frame.length - 4);
+    assertEquals("{\"a\":\"é\"}", m.json());
+    java.util.Arrays.fill(frame, (byte) ' ');
+    m.utf8()[1] = '!';
+    assertEquals("{\"a\":\"é\"}", m.json());
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(m.byteSize());
+    m.writeUtf8(out);
+    assertEquals("{\"a\":\"é\"}", new String(out.array(), StandardCharsets.UTF_8));
+    assertThrows(IndexOutOfBoundsException.class, () -> EncryptedMessage.ofJsonUtf8(frame, 5, frame.length));
+  }
+
+  @Test
   void parsingNormalisesToCompactJson() {
     assertEquals("{\"a\":1,\"b\":[true,null]}", JsonRpcCodec.encryptedMessage("{ \"a\" : 1, \"b\": [true, null] }").json());
   }

@@ -37,9 +37,8 @@ final class BusCodec {
         for (QueuedMessage m : d.messages()) {
           writeString(out, m.id());
           out.writeLong(m.receivedAt().toEpochMilli());
-          byte[] payload = m.encryptedMessage().utf8();
-          out.writeInt(payload.length);
-          out.write(payload);
+          out.writeInt(m.encryptedMessage().byteSize());
+          m.encryptedMessage().writeUtf8(out);
         }
       } else if (event instanceof BusEvent.SessionEnded e) {
         out.writeByte(SESSION_ENDED);

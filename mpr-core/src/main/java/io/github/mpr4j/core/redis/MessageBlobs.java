@@ -6,7 +6,6 @@ import io.github.mpr4j.protocol.EncryptedMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,9 +16,8 @@ final class MessageBlobs {
   private MessageBlobs() {}
 
   static byte[] encode(StoredMessage m) {
-    byte[] payload = m.payload().utf8();
     List<byte[]> dids = new ArrayList<>(m.recipientDids().size());
-    int size = Long.BYTES + Varints.size(m.recipientDids().size()) + payload.length;
+    int size = Long.BYTES + Varints.size(m.recipientDids().size()) + m.payload().byteSize();
     for (String did : m.recipientDids()) {
       byte[] b = did.getBytes(StandardCharsets.UTF_8);
       dids.add(b);
@@ -32,7 +30,7 @@ final class MessageBlobs {
       Varints.put(out, b.length);
       out.put(b);
     }
-    out.put(payload);
+    m.payload().writeUtf8(out);
     return out.array();
   }
 
@@ -46,8 +44,7 @@ final class MessageBlobs {
       dids.add(new String(blob, in.position(), len, StandardCharsets.UTF_8));
       in.position(in.position() + len);
     }
-    byte[] payload = Arrays.copyOfRange(blob, in.position(), blob.length);
-    return new StoredMessage(id, connectionId, dids, receivedAt, EncryptedMessage.ofJsonUtf8(payload),
-        sendingUntilMillis);
+    EncryptedMessage payload = EncryptedMessage.ofJsonUtf8(blob, in.position(), blob.length - in.position());
+    return new StoredMessage(id, connectionId, dids, receivedAt, payload, sendingUntilMillis);
   }
 }

@@ -39,15 +39,15 @@ final class MvRecords {
       dids.add(d);
       size += sized(d);
     }
-    byte[] payload = m.payload().utf8();
-    ByteBuffer b = ByteBuffer.allocate(size + payload.length);
+    ByteBuffer b = ByteBuffer.allocate(size + m.payload().byteSize());
     b.put(VERSION);
     putSized(b, connection);
     putSized(b, id);
     Varints.put(b, dids.size());
     dids.forEach(d -> putSized(b, d));
     b.putLong(m.receivedAtMillis());
-    return b.put(payload).array();
+    m.payload().writeUtf8(b);
+    return b.array();
   }
 
   static Header header(byte[] record) {
@@ -71,9 +71,8 @@ final class MvRecords {
     String id = getString(b);
     List<String> dids = getDids(b);
     long receivedAt = b.getLong();
-    String payload = new String(record, b.position(), record.length - b.position(), StandardCharsets.UTF_8);
-    return new StoredMessage(id, connectionId, dids, receivedAt, EncryptedMessage.ofJson(payload),
-        sendingUntilMillis);
+    EncryptedMessage payload = EncryptedMessage.ofJsonUtf8(record, b.position(), record.length - b.position());
+    return new StoredMessage(id, connectionId, dids, receivedAt, payload, sendingUntilMillis);
   }
 
   static byte[] utf8(String s) {
