@@ -6,6 +6,7 @@ import io.github.mpr4j.protocol.MessagesReceivedListener;
 import io.github.mpr4j.protocol.MprRpcException;
 import io.github.mpr4j.protocol.QueuedMessage;
 import io.github.mpr4j.protocol.RpcErrors;
+import io.github.mpr4j.protocol.jsonrpc.AddMessageFrame;
 import io.github.mpr4j.protocol.jsonrpc.DecodedRequest;
 import io.github.mpr4j.protocol.jsonrpc.JsonRpcCodec;
 import io.github.mpr4j.protocol.jsonrpc.RpcMethod;
@@ -169,6 +170,12 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
    * malformed JSON and the socket stays open.
    */
   void onText(byte[] utf8, int offset, int length) {
+    AddMessageFrame add = AddMessageFrame.decode(utf8, offset, length);
+    if (add != null) { // the common request, decoded without a tree
+      RpcRequest request = new RpcRequest(add.id(), RpcMethod.ADD_MESSAGE.wireName(), null);
+      answer(run(request, () -> dispatcher.addMessage(add.options())));
+      return;
+    }
     JsonNode frame;
     try {
       frame = JsonRpcCodec.parseFrame(utf8, offset, length);
@@ -234,6 +241,11 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
           JsonRpcCodec.error(invalid.id(), RpcErrors.INVALID_REQUEST, invalid.message(), null));
     }
     RpcRequest request = ((DecodedRequest.Valid) decoded).request();
+    return run(request, () -> dispatcher.dispatch(request));
+  }
+
+  /** Runs a decoded request within the socket's limits, and writes its response. */
+  private CompletableFuture<String> run(RpcRequest request, Supplier<CompletableFuture<Object>> call) {
     String label = RpcMethod.byWireName(request.method()) == null ? "unknown" : request.method();
     long start = System.nanoTime();
     if (connections.draining()) {
@@ -246,7 +258,7 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
           RpcErrors.TOO_MANY_REQUESTS, "Too many requests in flight on this socket (limit " + limits.maxInFlight() + ")",
           Map.of("retryAfterMs", RETRY_AFTER_MS))));
     }
-    return dispatcher.dispatch(request).handle((result, failure) -> {
+    return call.get().handle((result, failure) -> {
       inFlight.decrementAndGet();
       return respond(request, label, start, result, failure == null ? null : RpcOutcomes.toRpcError(failure));
     });

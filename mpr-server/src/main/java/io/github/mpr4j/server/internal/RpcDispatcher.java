@@ -69,16 +69,12 @@ final class RpcDispatcher {
     if (method == null) {
       throw new MprRpcException(RpcErrors.METHOD_NOT_FOUND, "Method not found: " + request.method(), null);
     }
-    AuthToken.Right needed = rightNeeded(method);
-    if (needed != null && !rights.contains(needed)) {
-      throw new MprRpcException(RpcErrors.UNAUTHORIZED, "Unauthorized: " + method.wireName() + " needs the "
-          + needed.name().toLowerCase(java.util.Locale.ROOT) + " right, which this socket's token lacks", null);
-    }
+    checkRight(method);
     JsonNode p = request.params();
     refuseCallbackConnection(p);
     switch (method) {
       case ADD_MESSAGE:
-        return addMessage(JsonRpcCodec.addMessage(p));
+        return add(JsonRpcCodec.addMessage(p));
       case TAKE_FROM_QUEUE:
         return widen(repository.takeFromQueue(JsonRpcCodec.takeFromQueue(p)));
       case REMOVE_MESSAGES:
@@ -104,16 +100,41 @@ final class RpcDispatcher {
     }
   }
 
+  /** Runs an addMessage request whose params are decoded already. */
+  CompletableFuture<Object> addMessage(AddMessageOptions options) {
+    try {
+      checkRight(RpcMethod.ADD_MESSAGE);
+      if (options.connectionId().startsWith(CallbackGateway.NAMESPACE)) {
+        throw callbackConnection();
+      }
+      return add(options);
+    } catch (MprRpcException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void checkRight(RpcMethod method) {
+    AuthToken.Right needed = rightNeeded(method);
+    if (needed != null && !rights.contains(needed)) {
+      throw new MprRpcException(RpcErrors.UNAUTHORIZED, "Unauthorized: " + method.wireName() + " needs the "
+          + needed.name().toLowerCase(java.util.Locale.ROOT) + " right, which this socket's token lacks", null);
+    }
+  }
+
   /** The callback gateway's queues ({@value CallbackGateway#NAMESPACE}...) are not reachable over JSON-RPC. */
   private static void refuseCallbackConnection(JsonNode params) {
     JsonNode id = params == null ? null : params.get("connectionId");
     if (id != null && id.isTextual() && id.asText().startsWith(CallbackGateway.NAMESPACE)) {
-      throw new MprRpcException(RpcErrors.INVALID_PARAMS, "Invalid params: connectionId must not start with '"
-          + CallbackGateway.NAMESPACE + "', which is reserved for the callback gateway", null);
+      throw callbackConnection();
     }
   }
 
-  private CompletableFuture<Object> addMessage(AddMessageOptions options) {
+  private static MprRpcException callbackConnection() {
+    return new MprRpcException(RpcErrors.INVALID_PARAMS, "Invalid params: connectionId must not start with '"
+        + CallbackGateway.NAMESPACE + "', which is reserved for the callback gateway", null);
+  }
+
+  private CompletableFuture<Object> add(AddMessageOptions options) {
     int size = options.payload().byteSize();
     if (size > maxPayloadBytes) {
       throw new MprRpcException(RpcErrors.PAYLOAD_TOO_LARGE, "Payload too large: " + size + " bytes, the limit is "

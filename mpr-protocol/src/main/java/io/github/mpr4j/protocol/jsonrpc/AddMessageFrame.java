@@ -1,0 +1,206 @@
+package io.github.mpr4j.protocol.jsonrpc;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.github.mpr4j.protocol.AddMessageOptions;
+import io.github.mpr4j.protocol.EncryptedMessage;
+import io.github.mpr4j.protocol.PushNotificationToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A frame that holds exactly one addMessage request, decoded by the fast path of {@link #decode}: the
+ * request every mediator sends for every message, read in one streaming pass with the payload kept as the
+ * bytes it arrived as, without building a JSON tree of it and writing it out again.
+ *
+ * @param id the request id (a number or string node; never {@code null}: notifications take the general path)
+ * @param options the request's params
+ */
+public record AddMessageFrame(JsonNode id, AddMessageOptions options) {
+
+  private static final JsonFactory FACTORY = JsonRpcCodec.mapper().getFactory();
+
+  /**
+   * Decodes a frame if it is one well-formed addMessage request of the usual shape: an object with
+   * {@code jsonrpc}, {@code method} before {@code params}, a number or string {@code id}, and params
+   * {@code connectionId}, {@code recipientDids} (non-empty), {@code payload} and optionally
+   * {@code pushNotificationToken} ({@code type} and {@code token} strings), each once, nothing else; and a
+   * payload that is already compact printable ASCII JSON without escapes or numbers (as a JWE is), so that
+   * its bytes are exactly what {@link JsonRpcCodec#addMessage} would make of it.
+   *
+   * @return the request, or {@code null} for any other frame, valid or not: the caller then decodes it with
+   *     {@link JsonRpcCodec#parseFrame} and {@link JsonRpcCodec#decodeRequest}, which answer everything
+   */
+  public static AddMessageFrame decode(byte[] utf8, int offset, int length) {
+    try (JsonParser p = FACTORY.createParser(utf8, offset, length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      JsonNode id = null;
+      boolean version = false;
+      boolean method = false;
+      AddMessageOptions options = null;
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "jsonrpc" -> {
+            if (version || value != JsonToken.VALUE_STRING || !"2.0".equals(p.getText())) {
+              return null;
+            }
+            version = true;
+          }
+          case "method" -> {
+            if (method || value != JsonToken.VALUE_STRING || !"addMessage".equals(p.getText())) {
+              return null;
+            }
+            method = true;
+          }
+          case "id" -> {
+            if (id != null || (id = id(p, value)) == null) {
+              return null;
+            }
+          }
+          case "params" -> {
+            if (!method || options != null || value != JsonToken.START_OBJECT
+                || (options = params(p, utf8, offset)) == null) {
+              return null;
+            }
+          }
+          default -> {
+            return null;
+          }
+        }
+      }
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null || !version || id == null || options == null) {
+        return null;
+      }
+      return new AddMessageFrame(id, options);
+    } catch (IOException | RuntimeException e) {
+      return null; // not JSON, too deep, a number out of range...: the general path says what is wrong
+    }
+  }
+
+  private static JsonNode id(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return TextNode.valueOf(p.getText());
+    }
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      return switch (p.getNumberType()) {
+        case INT -> IntNode.valueOf(p.getIntValue());
+        case LONG -> LongNode.valueOf(p.getLongValue());
+        default -> null;
+      };
+    }
+    return null;
+  }
+
+  /** Reads the params object the parser is at the start of; {@code null} when it is not of the usual shape. */
+  private static AddMessageOptions params(JsonParser p, byte[] utf8, int offset) throws IOException {
+    String connectionId = null;
+    List<String> recipientDids = null;
+    EncryptedMessage payload = null;
+    PushNotificationToken token = null;
+    boolean tokenSeen = false;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (name) {
+        case "connectionId" -> {
+          if (connectionId != null || value != JsonToken.VALUE_STRING) {
+            return null;
+          }
+          connectionId = p.getText();
+        }
+        case "recipientDids" -> {
+          if (recipientDids != null || value != JsonToken.START_ARRAY || (recipientDids = strings(p)) == null) {
+            return null;
+          }
+        }
+        case "payload" -> {
+          if (payload != null || value != JsonToken.START_OBJECT) {
+            return null;
+          }
+          int start = offset + (int) p.currentTokenLocation().getByteOffset();
+          p.skipChildren();
+          int end = offset + (int) p.currentLocation().getByteOffset();
+          if (!isCompactAscii(utf8, start, end)) {
+            return null;
+          }
+          payload = EncryptedMessage.ofJsonUtf8(utf8, start, end - start);
+        }
+        case "pushNotificationToken" -> {
+          if (tokenSeen || value != JsonToken.START_OBJECT || (token = pushToken(p)) == null) {
+            return null;
+          }
+          tokenSeen = true;
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    if (t != JsonToken.END_OBJECT || connectionId == null || recipientDids == null || payload == null) {
+      return null;
+    }
+    return new AddMessageOptions(connectionId, recipientDids, payload, token);
+  }
+
+  /** A non-empty array of strings, the parser being at its start; else {@code null}. */
+  private static List<String> strings(JsonParser p) throws IOException {
+    List<String> out = new ArrayList<>(2);
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.VALUE_STRING) {
+      out.add(p.getText());
+    }
+    return t == JsonToken.END_ARRAY && !out.isEmpty() ? out : null;
+  }
+
+  private static PushNotificationToken pushToken(JsonParser p) throws IOException {
+    String type = null;
+    String token = null;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      if (p.nextToken() != JsonToken.VALUE_STRING) {
+        return null;
+      }
+      if ("type".equals(name) && type == null) {
+        type = p.getText();
+      } else if ("token".equals(name) && token == null) {
+        token = p.getText();
+      } else {
+        return null;
+      }
+    }
+    return t == JsonToken.END_OBJECT && type != null ? new PushNotificationToken(type, token) : null;
+  }
+
+  /**
+   * Whether the bytes of a JSON object are printable ASCII with no backslash, no whitespace outside strings
+   * and no number: then writing the parsed object out compactly gives back exactly these bytes.
+   */
+  static boolean isCompactAscii(byte[] b, int start, int end) {
+    boolean inString = false;
+    for (int i = start; i < end; i++) {
+      int c = b[i];
+      if (c < 0x20 || c == '\\' || c == 0x7f) { // also every byte of a multi-byte character (negative)
+        return false;
+      }
+      if (c == '"') {
+        inString = !inString;
+      } else if (!inString && (c == ' ' || c == '-' || (c >= '0' && c <= '9'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
