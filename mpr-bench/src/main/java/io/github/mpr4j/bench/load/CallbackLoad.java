@@ -14,7 +14,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -133,7 +132,7 @@ final class CallbackLoad {
       this.loop = loop;
       this.target = target;
       this.errors = errors;
-      Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+      Bootstrap b = new Bootstrap().group(loop).channel(Transport.socketChannel())
           .option(ChannelOption.TCP_NODELAY, true)
           .handler(new ChannelInitializer<SocketChannel>() {
             @Override

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -121,7 +120,7 @@ public final class LoadTool {
   }
 
   public Result run(String mode) throws Exception {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.max(1, Math.min(sockets, 2)), NioIoHandler.newFactory());
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.max(1, Math.min(sockets, 2)), Transport.ioHandlerFactory());
     try {
       return switch (mode) {
         case "add" -> add(group, maxMessages);

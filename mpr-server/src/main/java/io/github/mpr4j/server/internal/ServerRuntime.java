@@ -20,9 +20,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -48,6 +46,7 @@ public final class ServerRuntime {
   /** Set by {@link #shareSpis} (tests): SPIs shared with other runtimes in this process. */
   private SharedSpis shared;
   private RedisBackend redis;
+  private final Transport transport = Transport.available();
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private Channel wsChannel;
@@ -104,8 +103,10 @@ public final class ServerRuntime {
         push.close();
         throw e;
       }
-      bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mpr-accept"), NioIoHandler.newFactory());
-      workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("mpr-io"), NioIoHandler.newFactory());
+      bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mpr-accept"),
+          transport.ioHandlerFactory());
+      workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("mpr-io"),
+          transport.ioHandlerFactory());
       PickupQueue q = queue;
       wsChannel = bind("WS_PORT", config.wsPort(), new WsChannelInitializer(new TokenVerifier(config.authTokens()),
           q::openRepository, RpcLimits.of(config), connections, metrics));
@@ -120,7 +121,8 @@ public final class ServerRuntime {
       throw e;
     }
     log.info("MPR server ready: JSON-RPC WebSocket on ws://{}:{}/, HTTP on http://{}:{}/ (health, ready, metrics),"
-        + " store {}", config.bindAddress(), wsPort(), config.bindAddress(), appPort(), config.store());
+        + " store {}, transport {}", config.bindAddress(), wsPort(), config.bindAddress(), appPort(), config.store(),
+        transport.describe());
   }
 
   /**
@@ -198,7 +200,7 @@ public final class ServerRuntime {
   private Channel bind(String variable, int port, ChannelInitializer<SocketChannel> initializer) {
     ServerBootstrap b = new ServerBootstrap()
         .group(bossGroup, workerGroup)
-        .channel(NioServerSocketChannel.class)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
