@@ -184,20 +184,38 @@ public record AddMessageFrame(JsonNode id, AddMessageOptions options) {
     return t == JsonToken.END_OBJECT && type != null ? new PushNotificationToken(type, token) : null;
   }
 
+  /** Bytes that may stand inside a string of a compact ASCII payload: printable ASCII but '"' and '\\'. */
+  private static final boolean[] STRING_BYTE = new boolean[256];
+  /** Bytes that may stand outside strings in a compact payload without numbers: structure and literals. */
+  private static final boolean[] STRUCTURE_BYTE = new boolean[256];
+
+  static {
+    for (int c = 0x20; c < 0x7f; c++) {
+      STRING_BYTE[c] = c != '"' && c != '\\';
+    }
+    for (char c : "{}[]:,truefalsn".toCharArray()) {
+      STRUCTURE_BYTE[c] = true;
+    }
+  }
+
   /**
-   * Whether the bytes of a JSON object are printable ASCII with no backslash, no whitespace outside strings
-   * and no number: then writing the parsed object out compactly gives back exactly these bytes.
+   * Whether the bytes of a JSON object (which the parser has checked) are printable ASCII with no backslash,
+   * no whitespace outside strings and no number: then writing the parsed object out compactly gives back
+   * exactly these bytes. Strings, nearly all of a JWE, are crossed by a loop of one table look-up a byte.
    */
   static boolean isCompactAscii(byte[] b, int start, int end) {
-    boolean inString = false;
-    for (int i = start; i < end; i++) {
-      int c = b[i];
-      if (c < 0x20 || c == '\\' || c == 0x7f) { // also every byte of a multi-byte character (negative)
-        return false;
-      }
+    int i = start;
+    while (i < end) {
+      int c = b[i++] & 0xff;
       if (c == '"') {
-        inString = !inString;
-      } else if (!inString && (c == ' ' || c == '-' || (c >= '0' && c <= '9'))) {
+        while (i < end && STRING_BYTE[b[i] & 0xff]) {
+          i++;
+        }
+        if (i == end || b[i] != '"') {
+          return false; // a backslash, a control character or a byte of a multi-byte character
+        }
+        i++;
+      } else if (!STRUCTURE_BYTE[c]) {
         return false;
       }
     }
