@@ -379,6 +379,30 @@ public final class JsonRpcCodec {
     });
   }
 
+  /**
+   * The response to addMessage, {@code {"jsonrpc":"2.0","result":{"messageId":..},"id":..}}: the same text as
+   * {@link #success} with a map of {@code messageId}, written without a JSON generator when neither the
+   * message id nor a string request id needs escaping (the server's ids never do).
+   */
+  public static String messageAdded(JsonNode id, String messageId) {
+    if (id == null || !isPlain(messageId) || !(id.isIntegralNumber() || (id.isTextual() && isPlain(id.textValue())))) {
+      return success(id, Map.of("messageId", messageId));
+    }
+    String idText = id.isTextual() ? "\"" + id.textValue() + "\"" : id.asText();
+    return "{\"jsonrpc\":\"2.0\",\"result\":{\"messageId\":\"" + messageId + "\"},\"id\":" + idText + "}";
+  }
+
+  /** Whether a string is written in JSON as itself between quotes: printable ASCII without '"' and '\\'. */
+  private static boolean isPlain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** An error response; {@code id} null is written as JSON null. */
   public static String error(JsonNode id, int code, String message, Map<String, Object> data) {
     return write(g -> {

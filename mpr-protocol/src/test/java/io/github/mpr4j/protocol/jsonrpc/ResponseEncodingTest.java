@@ -26,6 +26,18 @@ class ResponseEncodingTest {
   }
 
   @Test
+  void theAddMessageResponseIsTheSuccessResponseWithTheMessageId() {
+    for (String id : new String[] {"1", "-9007199254740993", "\"req-7\"", "\"a\\\"b\"", "\"é\"", "1.5"}) {
+      for (String messageId : new String[] {"0b0d-4f1e-a7", "a\"b", "tab\t", "ü"}) {
+        assertEquals(JsonRpcCodec.success(JsonRpcCodec.parseFrame(id), Map.of("messageId", messageId)),
+            JsonRpcCodec.messageAdded(JsonRpcCodec.parseFrame(id), messageId), id + " " + messageId);
+      }
+    }
+    assertEquals("{\"jsonrpc\":\"2.0\",\"result\":{\"messageId\":\"m\"},\"id\":null}",
+        JsonRpcCodec.messageAdded(null, "m"));
+  }
+
+  @Test
   void anErrorWithoutReadableIdHasIdNull() {
     assertEquals("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32700,\"message\":\"Parse error\"},\"id\":null}",
         JsonRpcCodec.error(null, -32700, "Parse error", null));

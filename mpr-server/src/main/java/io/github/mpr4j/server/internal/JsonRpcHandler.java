@@ -273,7 +273,9 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
       return JsonRpcCodec.error(request.id(), error);
     }
     try {
-      return JsonRpcCodec.success(request.id(), result);
+      return result instanceof RpcDispatcher.MessageAdded added
+          ? JsonRpcCodec.messageAdded(request.id(), added.messageId())
+          : JsonRpcCodec.success(request.id(), result);
     } catch (RuntimeException e) {
       return JsonRpcCodec.error(request.id(), RpcOutcomes.toRpcError(e));
     }

@@ -100,6 +100,9 @@ final class RpcDispatcher {
     }
   }
 
+  /** The result of addMessage, which {@link JsonRpcCodec#messageAdded} writes. */
+  record MessageAdded(String messageId) {}
+
   /** Runs an addMessage request whose params are decoded already. */
   CompletableFuture<Object> addMessage(AddMessageOptions options) {
     try {
@@ -142,7 +145,7 @@ final class RpcDispatcher {
     }
     return repository.addMessage(options).thenApply(id -> {
       metrics.messageAdded();
-      return Map.of("messageId", id);
+      return new MessageAdded(id);
     });
   }
 
