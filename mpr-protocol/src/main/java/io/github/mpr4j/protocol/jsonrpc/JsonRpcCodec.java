@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +23,7 @@ import io.github.mpr4j.protocol.RpcErrors;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -368,7 +369,12 @@ public final class JsonRpcCodec {
    * {@link EncryptedMessage}, {@link JsonNode}, or a List or Map of these.
    */
   public static String success(JsonNode id, Object result) {
-    return write(g -> {
+    return new String(successUtf8(id, result), StandardCharsets.UTF_8);
+  }
+
+  /** {@link #success} in UTF-8: payloads go out as the bytes they are kept as, without becoming text. */
+  public static byte[] successUtf8(JsonNode id, Object result) {
+    return writeUtf8(g -> {
       g.writeStartObject();
       g.writeStringField("jsonrpc", "2.0");
       g.writeFieldName("result");
@@ -431,7 +437,12 @@ public final class JsonRpcCodec {
    * The messagesReceived notification, in the compat shape: no top-level id, {@code params.id} empty.
    */
   public static String messagesReceived(String connectionId, List<QueuedMessage> messages) {
-    return write(g -> {
+    return new String(messagesReceivedUtf8(connectionId, messages), StandardCharsets.UTF_8);
+  }
+
+  /** {@link #messagesReceived} in UTF-8. */
+  public static byte[] messagesReceivedUtf8(String connectionId, List<QueuedMessage> messages) {
+    return writeUtf8(g -> {
       g.writeStartObject();
       g.writeStringField("jsonrpc", "2.0");
       g.writeStringField("method", RpcMethod.MESSAGES_RECEIVED);
@@ -476,6 +487,27 @@ public final class JsonRpcCodec {
     return sb.append(']').toString();
   }
 
+  /** Joins responses (each the UTF-8 bytes of a JSON text) into a batch response. */
+  public static byte[] batchUtf8(List<byte[]> responses) {
+    int size = 1 + responses.size();
+    for (byte[] r : responses) {
+      size += r.length;
+    }
+    byte[] out = new byte[size];
+    out[0] = '[';
+    int at = 1;
+    for (int i = 0; i < responses.size(); i++) {
+      if (i > 0) {
+        out[at++] = ',';
+      }
+      byte[] r = responses.get(i);
+      System.arraycopy(r, 0, out, at, r.length);
+      at += r.length;
+    }
+    out[at] = ']';
+    return out;
+  }
+
   private static void writeId(JsonGenerator g, JsonNode id) throws IOException {
     if (id == null) {
       g.writeNull();
@@ -503,10 +535,10 @@ public final class JsonRpcCodec {
       g.writeStringField("id", m.id());
       g.writeStringField("receivedAt", Timestamps.format(m.receivedAt()));
       g.writeFieldName("encryptedMessage");
-      g.writeRawValue(m.encryptedMessage().json());
+      writeRaw(g, m.encryptedMessage());
       g.writeEndObject();
     } else if (value instanceof EncryptedMessage e) {
-      g.writeRawValue(e.json());
+      writeRaw(g, e);
     } else if (value instanceof JsonNode n) {
       g.writeTree(n);
     } else if (value instanceof List<?> list) {
@@ -533,15 +565,23 @@ public final class JsonRpcCodec {
   }
 
   private static String write(Writer writer) {
-    SegmentedStringWriter out = new SegmentedStringWriter(MAPPER.getFactory()._getBufferRecycler());
-    try {
+    return new String(writeUtf8(writer), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] writeUtf8(Writer writer) {
+    try (ByteArrayBuilder out = new ByteArrayBuilder(MAPPER.getFactory()._getBufferRecycler())) {
       try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
         g.setCodec(MAPPER);
         writer.write(g);
       }
-      return out.getAndClear();
+      return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Writes a payload as the JSON it is; a UTF-8 generator copies its bytes without making text of them. */
+  private static void writeRaw(JsonGenerator g, EncryptedMessage m) throws IOException {
+    g.writeRawValue(new RawPayload(m));
   }
 }

@@ -56,6 +56,22 @@ class ResponseEncodingTest {
   }
 
   @Test
+  void manyLargePayloadsComeOutByteForByteWhateverTheWritersBufferHolds() {
+    List<QueuedMessage> messages = new java.util.ArrayList<>();
+    StringBuilder expected = new StringBuilder("{\"jsonrpc\":\"2.0\",\"result\":[");
+    for (int i = 0; i < 40; i++) {
+      String payload = "{\"ciphertext\":\"" + "é€x".repeat(50 + 37 * i) + "\"}";
+      messages.add(new QueuedMessage("m" + i, Instant.ofEpochMilli(i), EncryptedMessage.ofJson(payload)));
+      expected.append(i > 0 ? "," : "").append("{\"id\":\"m").append(i).append("\",\"receivedAt\":\"")
+          .append(Timestamps.format(Instant.ofEpochMilli(i))).append("\",\"encryptedMessage\":").append(payload).append('}');
+    }
+    expected.append("],\"id\":4}");
+    byte[] utf8 = JsonRpcCodec.successUtf8(JsonRpcCodec.parseFrame("4"), messages);
+    assertEquals(expected.toString(), new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(expected.toString(), JsonRpcCodec.success(JsonRpcCodec.parseFrame("4"), messages));
+  }
+
+  @Test
   void messagesReceivedHasTheCompatShape() {
     QueuedMessage m = new QueuedMessage("m1", Instant.parse("2026-01-02T03:04:05.123Z"), EncryptedMessage.ofJson("{}"));
     assertEquals("{\"jsonrpc\":\"2.0\",\"method\":\"messagesReceived\",\"params\":{\"connectionId\":\"c\","
@@ -66,5 +82,7 @@ class ResponseEncodingTest {
   @Test
   void aBatchIsAnArrayOfTheResponsesInOrder() {
     assertEquals("[{\"a\":1},{\"b\":2}]", JsonRpcCodec.batch(List.of("{\"a\":1}", "{\"b\":2}")));
+    assertEquals("[{\"a\":1},{\"b\":2}]", new String(JsonRpcCodec.batchUtf8(List.of("{\"a\":1}".getBytes(),
+        "{\"b\":2}".getBytes())), java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -96,7 +96,7 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
       @Override
       public void messagesReceived(String connectionId, List<QueuedMessage> messages) {
         metrics.deliveredLive(messages.size());
-        send(JsonRpcCodec.messagesReceived(connectionId, messages));
+        send(JsonRpcCodec.messagesReceivedUtf8(connectionId, messages));
       }
     });
     // no rights attribute means the upgrade was never checked: grant nothing
@@ -196,29 +196,29 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
               + limits.maxBatchRequests() + " requests, not " + frame.size(), Map.of("limit", limits.maxBatchRequests())));
       return;
     }
-    List<CompletableFuture<String>> parts = new ArrayList<>(frame.size());
+    List<CompletableFuture<byte[]>> parts = new ArrayList<>(frame.size());
     for (JsonNode element : frame) {
       parts.add(process(element));
     }
     answer(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      List<String> responses = new ArrayList<>(parts.size());
-      for (CompletableFuture<String> p : parts) {
-        String r = p.join();
+      List<byte[]> responses = new ArrayList<>(parts.size());
+      for (CompletableFuture<byte[]> p : parts) {
+        byte[] r = p.join();
         if (r != null) {
           responses.add(r);
         }
       }
-      return responses.isEmpty() ? null : JsonRpcCodec.batch(responses);
+      return responses.isEmpty() ? null : JsonRpcCodec.batchUtf8(responses);
     }));
   }
 
   /** Writes the answer of a frame when it is ready (nothing for notifications); shutdown waits for it. */
-  private void answer(CompletableFuture<String> response) {
+  private void answer(CompletableFuture<byte[]> response) {
     connections.frameStarted();
-    response.whenComplete((text, failure) -> {
+    response.whenComplete((utf8, failure) -> {
       try {
-        if (text != null) {
-          send(text);
+        if (utf8 != null) {
+          send(utf8);
         } else if (failure != null) {
           log.warn("a frame of {} could not be answered", channel, failure);
         }
@@ -233,19 +233,19 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
    *
    * @return its response, or {@code null} for a notification
    */
-  private CompletableFuture<String> process(JsonNode element) {
+  private CompletableFuture<byte[]> process(JsonNode element) {
     DecodedRequest decoded = JsonRpcCodec.decodeRequest(element);
     if (decoded instanceof DecodedRequest.Invalid invalid) {
       metrics.request("invalid", RpcOutcomes.outcome(RpcErrors.INVALID_REQUEST), 0);
       return CompletableFuture.completedFuture(
-          JsonRpcCodec.error(invalid.id(), RpcErrors.INVALID_REQUEST, invalid.message(), null));
+          utf8(JsonRpcCodec.error(invalid.id(), RpcErrors.INVALID_REQUEST, invalid.message(), null)));
     }
     RpcRequest request = ((DecodedRequest.Valid) decoded).request();
     return run(request, () -> dispatcher.dispatch(request));
   }
 
   /** Runs a decoded request within the socket's limits, and writes its response. */
-  private CompletableFuture<String> run(RpcRequest request, Supplier<CompletableFuture<Object>> call) {
+  private CompletableFuture<byte[]> run(RpcRequest request, Supplier<CompletableFuture<Object>> call) {
     String label = RpcMethod.byWireName(request.method()) == null ? "unknown" : request.method();
     long start = System.nanoTime();
     if (connections.draining()) {
@@ -264,21 +264,26 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
     });
   }
 
-  private String respond(RpcRequest request, String label, long start, Object result, MprRpcException error) {
+  /** The response to a request in UTF-8, or {@code null} for a notification. */
+  private byte[] respond(RpcRequest request, String label, long start, Object result, MprRpcException error) {
     metrics.request(label, error == null ? "ok" : RpcOutcomes.outcome(error.code()), System.nanoTime() - start);
     if (request.isNotification()) {
       return null;
     }
     if (error != null) {
-      return JsonRpcCodec.error(request.id(), error);
+      return utf8(JsonRpcCodec.error(request.id(), error));
     }
     try {
       return result instanceof RpcDispatcher.MessageAdded added
-          ? JsonRpcCodec.messageAdded(request.id(), added.messageId())
-          : JsonRpcCodec.success(request.id(), result);
+          ? utf8(JsonRpcCodec.messageAdded(request.id(), added.messageId()))
+          : JsonRpcCodec.successUtf8(request.id(), result);
     } catch (RuntimeException e) {
-      return JsonRpcCodec.error(request.id(), RpcOutcomes.toRpcError(e));
+      return utf8(JsonRpcCodec.error(request.id(), RpcOutcomes.toRpcError(e)));
     }
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Writes a text frame from the UTF-8 bytes of the text; safe from any thread. */
@@ -286,6 +291,14 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
     Channel ch = channel;
     if (ch != null && ch.isActive()) {
       ch.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ch.alloc(), text)));
+    }
+  }
+
+  /** Writes a text frame of UTF-8 bytes; safe from any thread. */
+  private void send(byte[] utf8) {
+    Channel ch = channel;
+    if (ch != null && ch.isActive()) {
+      ch.writeAndFlush(new TextWebSocketFrame(ch.alloc().buffer(utf8.length).writeBytes(utf8)));
     }
   }
 }
