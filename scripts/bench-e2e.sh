@@ -7,6 +7,7 @@
 # With redis, a redis-server (from the PATH) is started on 127.0.0.1:${BENCH_REDIS_PORT:-13379}, without
 # persistence, and its command counts are printed after the run. BENCH_INSTANCES=2 starts a second server
 # instance on the same Redis; the live mode then adds through it (cross-instance delivery).
+# BENCH_KEEP_LOGS=1 copies the servers' logs to /tmp (server-WSPORT.log) before the data directory goes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 store=$1; mode=$2; shift 2
@@ -19,7 +20,7 @@ stop() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   [ "$store" = redis ] && redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
-  rm -rf "$data"
+  [ -n "${BENCH_KEEP_LOGS:-}" ] && cp "$data"/server-*.log /tmp/ 2>/dev/null; rm -rf "$data"
 }
 trap stop EXIT
 extra_env=()
