@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClusterPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
@@ -27,12 +28,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * The connection queue's Lua script, and the pipeline that carries its calls. Calls from every thread go
- * into one queue; {@value #SENDERS} sender threads each take what has gathered (up to {@value #MAX_BATCH}
- * calls) and send it as one pipeline, so that under load many calls share one write, one read and one
- * round trip, as group commit does for a disk. A call is still one EVALSHA, atomic on its own. The script
- * is loaded again, on the node that owns the connection's slot, whenever Redis answers NOSCRIPT (after a
- * restart, say).
+ * The connection queue's Lua script, and the pipeline that carries its calls and the delivery bus's
+ * publishes. Calls from every thread go into one queue; {@value #SENDERS} sender threads each take what has
+ * gathered (up to {@value #MAX_BATCH} calls) and send it as one pipeline, so that under load many calls
+ * share one write, one read and one round trip, as group commit does for a disk. A call is still one
+ * EVALSHA, atomic on its own. The script is loaded again, on the node that owns the connection's slot,
+ * whenever Redis answers NOSCRIPT (after a restart, say). A publish that follows a call's reply (a message
+ * for a session held elsewhere) is queued by the sender thread that completed the call, which finds it
+ * when it looks for more work: no other thread has to wake up for it.
  */
 final class QueueScript implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueScript.class);
@@ -46,10 +49,20 @@ final class QueueScript implements AutoCloseable {
   private final List<Thread> senders = new ArrayList<>();
   private volatile boolean closed;
 
-  private record Call(List<byte[]> keys, List<byte[]> args, CompletableFuture<Object> result) {}
+  private final boolean cluster;
+
+  /** What a sender sends: a script call, or a publish (SPUBLISH on a cluster). */
+  private sealed interface Call {
+    CompletableFuture<Object> result();
+  }
+
+  private record Eval(List<byte[]> keys, List<byte[]> args, CompletableFuture<Object> result) implements Call {}
+
+  private record Publish(byte[] channel, byte[] data, CompletableFuture<Object> result) implements Call {}
 
   QueueScript(UnifiedJedis redis) {
     this.redis = redis;
+    this.cluster = redis instanceof RedisClusterClient;
     try (InputStream in = QueueScript.class.getResourceAsStream("queue.lua")) {
       if (in == null) {
         throw new IllegalStateException("queue.lua is missing from the class path");
@@ -71,7 +84,7 @@ final class QueueScript implements AutoCloseable {
   Object run(List<byte[]> keys, List<byte[]> args) {
     if (senders.contains(Thread.currentThread())) {
       // called from an action that depends on a reply: waiting for the queue here could wait for itself
-      return evalsha(new Call(keys, args, null));
+      return evalsha(new Eval(keys, args, null));
     }
     return join(call(keys, args));
   }
@@ -90,13 +103,21 @@ final class QueueScript implements AutoCloseable {
 
   /** Runs one operation on the keys of one connection; the future completes on a sender thread. */
   CompletableFuture<Object> call(List<byte[]> keys, List<byte[]> args) {
-    CompletableFuture<Object> result = new CompletableFuture<>();
+    return enqueue(new Eval(keys, args, new CompletableFuture<>()));
+  }
+
+  /** Publishes to a channel (sharded on a cluster); the future completes on a sender thread. */
+  CompletableFuture<Object> publish(byte[] channel, byte[] data) {
+    return enqueue(new Publish(channel, data, new CompletableFuture<>()));
+  }
+
+  private CompletableFuture<Object> enqueue(Call c) {
     if (closed) {
-      result.completeExceptionally(new IllegalStateException("the Redis connection is closed"));
-      return result;
+      c.result().completeExceptionally(new IllegalStateException("the Redis connection is closed"));
+    } else {
+      calls.add(c);
     }
-    calls.add(new Call(keys, args, result));
-    return result;
+    return c.result();
   }
 
   private void send() {
@@ -109,8 +130,8 @@ final class QueueScript implements AutoCloseable {
         }
         batch.add(first);
         calls.drainTo(batch, MAX_BATCH - 1);
-        if (batch.size() == 1) {
-          sendOne(first);
+        if (batch.size() == 1 && first instanceof Eval eval) {
+          sendOne(eval);
         } else {
           sendPipelined(batch);
         }
@@ -119,7 +140,7 @@ final class QueueScript implements AutoCloseable {
         break;
       } catch (RuntimeException | Error e) {
         for (Call c : batch) {
-          c.result.completeExceptionally(e);
+          c.result().completeExceptionally(e);
         }
       } finally {
         batch.clear();
@@ -128,7 +149,7 @@ final class QueueScript implements AutoCloseable {
     failPending();
   }
 
-  private void sendOne(Call c) {
+  private void sendOne(Eval c) {
     Object reply;
     try {
       reply = evalsha(c);
@@ -139,7 +160,7 @@ final class QueueScript implements AutoCloseable {
     c.result.complete(reply);
   }
 
-  private Object evalsha(Call c) {
+  private Object evalsha(Eval c) {
     try {
       return redis.evalsha(sha, c.keys, c.args);
     } catch (JedisNoScriptException e) {
@@ -149,41 +170,46 @@ final class QueueScript implements AutoCloseable {
   }
 
   private void sendPipelined(List<Call> batch) {
-    List<Response<Object>> responses = pipeline(batch);
+    List<Response<?>> responses = pipeline(batch);
     List<Call> unloaded = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Call c = batch.get(i);
       try {
-        c.result.complete(responses.get(i).get());
+        c.result().complete(responses.get(i).get());
       } catch (JedisDataException e) {
         if (isNoScript(e)) {
           unloaded.add(c);
         } else {
-          c.result.completeExceptionally(e);
+          c.result().completeExceptionally(e);
         }
       } catch (RuntimeException e) {
-        c.result.completeExceptionally(e);
+        c.result().completeExceptionally(e);
       }
     }
     if (!unloaded.isEmpty()) {
       // Redis lost its scripts (a restart, a failover): load on every node once, then send these again
       preload();
-      List<Response<Object>> again = pipeline(unloaded);
+      List<Response<?>> again = pipeline(unloaded);
       for (int i = 0; i < unloaded.size(); i++) {
         try {
-          unloaded.get(i).result.complete(again.get(i).get());
+          unloaded.get(i).result().complete(again.get(i).get());
         } catch (RuntimeException e) {
-          unloaded.get(i).result.completeExceptionally(e);
+          unloaded.get(i).result().completeExceptionally(e);
         }
       }
     }
   }
 
-  private List<Response<Object>> pipeline(List<Call> batch) {
-    List<Response<Object>> responses = new ArrayList<>(batch.size());
+  private List<Response<?>> pipeline(List<Call> batch) {
+    List<Response<?>> responses = new ArrayList<>(batch.size());
     try (AbstractPipeline pipeline = redis.pipelined()) {
       for (Call c : batch) {
-        responses.add(pipeline.evalsha(sha, c.keys, c.args));
+        if (c instanceof Eval e) {
+          responses.add(pipeline.evalsha(sha, e.keys, e.args));
+        } else if (c instanceof Publish p) {
+          responses.add(cluster ? ((ClusterPipeline) pipeline).spublish(p.channel, p.data)
+              : pipeline.publish(p.channel, p.data));
+        }
       }
       pipeline.sync();
     }
@@ -212,7 +238,7 @@ final class QueueScript implements AutoCloseable {
   private void failPending() {
     Call c;
     while ((c = calls.poll()) != null) {
-      c.result.completeExceptionally(new IllegalStateException("the Redis connection is closed"));
+      c.result().completeExceptionally(new IllegalStateException("the Redis connection is closed"));
     }
   }
 

@@ -61,7 +61,7 @@ public final class RedisBackend implements AutoCloseable {
     this.instances = new InstanceRegistry(client, keys, instanceId, settings.instanceTtl());
     this.store = new RedisQueueStore(this, script, keys);
     this.sessions = new RedisLiveSessions(this, script, keys);
-    this.bus = new RedisDeliveryBus(this, keys);
+    this.bus = new RedisDeliveryBus(this, keys, script);
     this.callbacks = new RedisCallbackRegistry(this, settings.keyPrefix());
     open.add(store);
     open.add(sessions);

@@ -2,20 +2,15 @@ package io.github.mpr4j.core.redis;
 
 import io.github.mpr4j.core.spi.BusEvent;
 import io.github.mpr4j.core.spi.DeliveryBus;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.BinaryJedisShardedPubSub;
-import redis.clients.jedis.ClusterPipeline;
 import redis.clients.jedis.RedisClusterClient;
 
 /**
@@ -39,17 +34,13 @@ final class RedisDeliveryBus implements DeliveryBus {
   private volatile Thread subscriber;
   private volatile BinaryJedisPubSub plain;
   private volatile BinaryJedisShardedPubSub sharded;
-  private final BlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>(MAX_QUEUED_EVENTS);
-  private final Thread publisher;
+  private final QueueScript pipeline;
+  private final AtomicInteger publishing = new AtomicInteger();
 
-  private record Outgoing(byte[] channel, byte[] data) {}
-
-  RedisDeliveryBus(RedisBackend backend, RedisKeys keys) {
+  RedisDeliveryBus(RedisBackend backend, RedisKeys keys, QueueScript pipeline) {
     this.backend = backend;
     this.keys = keys;
-    this.publisher = new Thread(this::publishLoop, "mpr-redis-publish");
-    publisher.setDaemon(true);
-    publisher.start();
+    this.pipeline = pipeline;
   }
 
   @Override
@@ -161,52 +152,29 @@ final class RedisDeliveryBus implements DeliveryBus {
   }
 
   /**
-   * Queues the event for the publisher thread, which sends what has gathered as one pipeline; a full
-   * queue or a failed send drops events (at most once), counted and logged.
+   * Queues the event on the store's pipeline, which sends it with the calls that have gathered; more than
+   * {@value #MAX_QUEUED_EVENTS} events waiting, or a failed send, drop events (at most once), counted and
+   * logged.
    */
   @Override
   public void publish(String instanceId, BusEvent event) {
     if (closed) {
       return;
     }
-    if (!outgoing.offer(new Outgoing(keys.channel(instanceId), BusCodec.encode(event)))) {
-      dropped(instanceId, new IllegalStateException("the publish queue is full"));
+    if (publishing.incrementAndGet() > MAX_QUEUED_EVENTS) {
+      publishing.decrementAndGet();
+      dropped(instanceId, new IllegalStateException("too many events wait to be published"));
+      return;
     }
-  }
-
-  private void publishLoop() {
-    List<Outgoing> batch = new ArrayList<>(256);
-    while (!closed || !outgoing.isEmpty()) {
-      try {
-        Outgoing first = outgoing.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        outgoing.drainTo(batch, 255);
-        boolean cluster = backend.settings().isCluster();
-        try (AbstractPipeline pipeline = backend.client().pipelined()) {
-          for (Outgoing o : batch) {
-            if (cluster) {
-              ((ClusterPipeline) pipeline).spublish(o.channel, o.data);
-            } else {
-              pipeline.publish(o.channel, o.data);
-            }
-          }
-          pipeline.sync();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        dropped("(" + batch.size() + " events)", e);
-      } finally {
-        batch.clear();
+    pipeline.publish(keys.channel(instanceId), BusCodec.encode(event)).whenComplete((receivers, failure) -> {
+      publishing.decrementAndGet();
+      if (failure != null) {
+        dropped(instanceId, failure);
       }
-    }
+    });
   }
 
-  private void dropped(String to, RuntimeException e) {
+  private void dropped(String to, Throwable e) {
     // at most once: the messages stay sending and return to pending at their deadline
     long n = publishFailures.incrementAndGet();
     if (n == 1 || n % 1000 == 0) {
@@ -239,11 +207,6 @@ final class RedisDeliveryBus implements DeliveryBus {
       }
     } catch (RuntimeException e) {
       log.debug("unsubscribe failed: {}", e.toString());
-    }
-    try {
-      publisher.join(2_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
     Thread t = subscriber;
     if (t != null) {
