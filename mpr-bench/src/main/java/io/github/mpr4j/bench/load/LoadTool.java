@@ -222,8 +222,8 @@ public final class LoadTool {
       if (text.contains("\"method\":\"messagesReceived\"")) {
         removeDelivered(holderRef[0], removals.incrementAndGet(), text);
         int at = 0;
-        while ((at = text.indexOf("\"bench_ts\":", at)) >= 0) {
-          at += 11;
+        while ((at = text.indexOf("\"bench_ts\":\"", at)) >= 0) {
+          at += 12;
           int end = at;
           while (end < text.length() && Character.isDigit(text.charAt(end))) {
             end++;
@@ -276,7 +276,8 @@ public final class LoadTool {
       boolean wrote = false;
       while (sent.get() < due) {
         long n = sent.incrementAndGet();
-        String p = "{\"bench_ts\":" + System.nanoTime() + "," + body;
+        // the send time as a string: a JWE holds only strings, and so does this payload
+        String p = "{\"bench_ts\":\"" + System.nanoTime() + "\"," + body;
         sender.write(Payloads.addMessage(n, Payloads.connectionId((int) (n % liveConnections)), p));
         wrote = true;
       }
