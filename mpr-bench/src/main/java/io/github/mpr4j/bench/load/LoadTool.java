@@ -131,7 +131,7 @@ public final class LoadTool {
         case "callback" -> CallbackLoad.run(group, URI.create(opts.getOrDefault("app-uri", "http://127.0.0.1:3500/")),
             URI.create(opts.getOrDefault("sender-app-uri", opts.getOrDefault("app-uri", "http://127.0.0.1:3500/"))),
             Integer.parseInt(opts.getOrDefault("rate", "1000")), seconds,
-            Integer.parseInt(opts.getOrDefault("warmup-seconds", "2")));
+            Integer.parseInt(opts.getOrDefault("warmup-seconds", "2")), this::serverCpuTicks);
         case "client" -> ClientLoad.run(uri, inflight, connections, payload, seconds, maxMessages, this::serverCpuTicks);
         default -> throw new IllegalArgumentException("unknown mode " + mode);
       };
