@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: starts the server jar on loopback with the given store, runs the load tool
 # against it, stops the server. Build first: mvn -q -B -DskipTests package
-# The server is warmed up first with 10 s of addMessage (BENCH_WARMUP=0 skips it).
+# Each server instance is warmed up first with 10 s of addMessage (BENCH_WARMUP=0 skips it).
 # Usage: bash scripts/bench-e2e.sh memory|embedded|redis MODE [load tool options...]
 #   e.g. bash scripts/bench-e2e.sh embedded add --seconds 20
 # With redis, a redis-server (from the PATH) is started on 127.0.0.1:${BENCH_REDIS_PORT:-13379}, without
@@ -48,9 +48,12 @@ if [ "$instances" = 2 ]; then
   [ "$mode" = callback ] && sender=(--sender-app-uri "http://127.0.0.1:$((app + 1))/")
 fi
 if [ "${BENCH_WARMUP:-1}" = 1 ]; then
-  # warm the server's JIT up with 10 s of addMessage on other connections than the measured ones
-  java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode add \
-    --uri "ws://127.0.0.1:$ws/" --seconds 10 --messages 200000 --connections 1000 > /dev/null
+  # warm each instance's JIT up with 10 s of addMessage on other connections than the measured ones (the
+  # second instance too: it is the one that adds or POSTs in the cross-instance modes)
+  for ((i = 0; i < instances; i++)); do
+    java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode add \
+      --uri "ws://127.0.0.1:$((ws + i))/" --seconds 10 --messages 200000 --connections 1000 > /dev/null
+  done
 fi
 [ "$store" = redis ] && redis-cli -p "$redis_port" config resetstat >/dev/null
 java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode "$mode" \

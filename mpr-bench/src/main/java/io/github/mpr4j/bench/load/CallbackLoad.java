@@ -33,6 +33,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Load tool mode {@code callback}: one browser socket on the callback gateway ({@code /callback/ws} of
@@ -43,13 +44,19 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CallbackLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Persistent HTTP/1.1 connections the backend posts over, one request at a time each. */
-  private static final int CONNECTIONS = 8;
+  /**
+   * Persistent HTTP/1.1 connections the backend posts over by default, one request at a time each: at
+   * 2,000/s each must be answered within 4 ms on average, or POSTs queue in the tool.
+   */
+  static final int DEFAULT_POST_CONNECTIONS = 8;
 
   private CallbackLoad() {}
 
-  static LoadTool.Result run(EventLoopGroup group, URI app, URI senderApp, int rate, int seconds, int warmupSeconds)
-      throws Exception {
+  /** A notification later than this makes its second a slow one in the report. */
+  private static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  static LoadTool.Result run(EventLoopGroup group, URI app, URI senderApp, int rate, int seconds, int warmupSeconds,
+      int postConnections, LongSupplier serverCpuTicks) throws Exception {
     for (URI u : new URI[] {app, senderApp}) {
       if (!InetAddress.getByName(u.getHost()).isLoopbackAddress()) {
         throw new IllegalArgumentException("the load tool only targets loopback addresses, not " + u.getHost());
@@ -60,6 +67,9 @@ final class CallbackLoad {
     AtomicInteger recorded = new AtomicInteger();
     AtomicLong received = new AtomicLong();
     long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+    // per measured second (by arrival): the latest notification, to tell a steady tail from a few stalls
+    long[] worstBySecond = new long[seconds + 16];
+    long[] cpuFrom = {-1};
     CompletableFuture<String> clientId = new CompletableFuture<>();
     WsConnection[] browser = new WsConnection[1];
     URI ws = URI.create("ws://" + app.getHost() + ":" + app.getPort() + "/callback/ws");
@@ -78,6 +88,8 @@ final class CallbackLoad {
             if (i < latencies.length) {
               latencies[i] = now - sent;
             }
+            int second = (int) Math.min(worstBySecond.length - 1, (now - measureFrom) / 1_000_000_000L);
+            worstBySecond[second] = Math.max(worstBySecond[second], now - sent);
           }
           browser[0].send("{\"type\":\"ack\",\"ids\":[\"" + frame.get("id").asText() + "\"]}");
         }
@@ -90,9 +102,11 @@ final class CallbackLoad {
     AtomicLong sent = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     long t0 = System.nanoTime();
-    try (Posters posters = new Posters(group.next(), target, CONNECTIONS, errors)) {
+    try (Posters posters = new Posters(group.next(), target, postConnections, errors)) {
       CountDownLatch done = new CountDownLatch(1);
       ScheduledFuture<?>[] pacer = new ScheduledFuture<?>[1];
+      posters.loop.schedule(() -> cpuFrom[0] = serverCpuTicks.getAsLong(),
+          Math.max(0, measureFrom - System.nanoTime()), TimeUnit.NANOSECONDS);
       pacer[0] = posters.loop.scheduleAtFixedRate(() -> {
         long due = Math.min(total, (System.nanoTime() - t0) * rate / 1_000_000_000L);
         while (sent.get() < due) {
@@ -114,9 +128,22 @@ final class CallbackLoad {
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
     long lost = sent.get() - received.get();
-    return new LoadTool.Result("callback@" + rate + "/s", received.get(), errors.get(), elapsed, -1,
-        Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
-        lost > 0 ? lost + " callbacks posted were not received within 5 s" : null);
+    long cpuTo = serverCpuTicks.getAsLong();
+    int measured = Math.min(recorded.get(), latencies.length);
+    // the first instance's CPU (the browser's; with one instance, all of it) over the measured POSTs
+    double cpuMicros = LoadTool.cpuPerMessage(cpuFrom[0], cpuTo, measured);
+    int slow = 0;
+    int worst = 0;
+    for (int i = 0; i < worstBySecond.length; i++) {
+      slow += worstBySecond[i] > SLOW_NANOS ? 1 : 0;
+      worst = worstBySecond[i] > worstBySecond[worst] ? i : worst;
+    }
+    String timeline = String.format(java.util.Locale.ROOT,
+        "seconds with a notification later than 10 ms: %d of %d; the worst second: %d (%.1f ms)", slow, seconds,
+        worst, worstBySecond[worst] / 1e6);
+    return new LoadTool.Result("callback@" + rate + "/s", received.get(), errors.get(), elapsed, cpuMicros,
+        Arrays.copyOf(latencies, measured),
+        lost > 0 ? timeline + "\n" + lost + " callbacks posted were not received within 5 s" : timeline);
   }
 
   /** A few keep-alive connections on one event loop; POSTs wait in a queue for a free connection. */

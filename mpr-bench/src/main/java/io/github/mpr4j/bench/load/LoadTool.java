@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Modes: {@code add} (pipelined addMessage throughput), {@code live} (addMessage on one socket to
  * messagesReceived on another, at {@code --rate} messages/s: latency percentiles; {@code --sender-uri}
  * adds through a second instance), {@code callback} (POSTs to the callback gateway at {@code --rate}, a
- * browser socket receiving them: latency; {@code --app-uri}, {@code --sender-app-uri}), {@code drain}
+ * browser socket receiving them: latency; {@code --app-uri}, {@code --sender-app-uri}, {@code
+ * --post-connections} (8): the backend's keep-alive connections, one POST in flight on each), {@code drain}
  * (fill {@code --messages}, then takeFromQueue 100 + removeMessages until empty: messages/s), {@code fill}
  * (add {@code --messages} and report the server's heap after a GC, via jcmd), {@code client} (pipelined
  * addMessage through one {@link io.github.mpr4j.client.MprClient} with {@code --inflight} calls outstanding:
@@ -130,7 +131,9 @@ public final class LoadTool {
         case "callback" -> CallbackLoad.run(group, URI.create(opts.getOrDefault("app-uri", "http://127.0.0.1:3500/")),
             URI.create(opts.getOrDefault("sender-app-uri", opts.getOrDefault("app-uri", "http://127.0.0.1:3500/"))),
             Integer.parseInt(opts.getOrDefault("rate", "1000")), seconds,
-            Integer.parseInt(opts.getOrDefault("warmup-seconds", "2")));
+            Integer.parseInt(opts.getOrDefault("warmup-seconds", "2")),
+            Integer.parseInt(opts.getOrDefault("post-connections", Integer.toString(CallbackLoad.DEFAULT_POST_CONNECTIONS))),
+            this::serverCpuTicks);
         case "client" -> ClientLoad.run(uri, inflight, connections, payload, seconds, maxMessages, this::serverCpuTicks);
         default -> throw new IllegalArgumentException("unknown mode " + mode);
       };

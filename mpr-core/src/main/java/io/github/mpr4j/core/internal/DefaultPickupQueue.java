@@ -1,9 +1,13 @@
 package io.github.mpr4j.core.internal;
 
+import io.github.mpr4j.core.CallbackAdd;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.spi.AsyncQueueStore;
 import io.github.mpr4j.core.spi.BusEvent;
+import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.DeliveryBus;
+import io.github.mpr4j.core.spi.GuardedAppend;
+import io.github.mpr4j.core.spi.GuardedAppendStore;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.PushNotifier;
@@ -32,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -52,6 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DefaultPickupQueue implements PickupQueue {
   private static final Logger log = LoggerFactory.getLogger(DefaultPickupQueue.class);
+  private static final CallbackAdd REFUSED_UNKNOWN = new CallbackAdd(CallbackAdd.Status.UNKNOWN_CLIENT, null);
+  private static final CallbackAdd REFUSED_FULL = new CallbackAdd(CallbackAdd.Status.TOO_MANY_PENDING, null);
 
   private final QueueStore store;
   private final LiveSessions liveSessions;
@@ -124,51 +131,101 @@ public final class DefaultPickupQueue implements PickupQueue {
 
   CompletableFuture<String> addMessage(AddMessageOptions o) {
     if (routingStore != null) {
-      return addRouted(o);
+      return addRouted(o).thenApply(CallbackAdd::messageId);
     }
     return run(() -> {
       long now = clock.millis();
       String id = MessageIds.next(now);
-      String connectionId = o.connectionId();
-      // with a live session, the message is stored as sending for its holder: one store write, not two
-      Optional<LiveSession> session = liveSessions.get(connectionId);
-      StoredMessage stored = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(),
-          session.isPresent() ? now + visibilityMillis : 0);
-      store.append(stored);
-      if (session.isPresent()) {
-        route(new BusEvent.Delivery(session.get(), List.of(stored.toQueuedMessage())), true, true);
-        return id;
-      }
-      // a session may have been added since we looked, and its mediator may have taken already
-      session = liveSessions.get(connectionId);
-      if (session.isPresent()) {
-        List<StoredMessage> claimed = store.claim(connectionId, List.of(id), now, now + visibilityMillis);
-        if (!claimed.isEmpty()) {
-          route(new BusEvent.Delivery(session.get(), queued(claimed)), true, true);
-        }
-      } else {
-        push(connectionId, id, o.pushNotificationToken());
-      }
+      appendAndRoute(o, id, now);
       return id;
     });
+  }
+
+  /**
+   * Appends a message, as sending when its connection has a live session, and hands it to the session's
+   * holder (else pushes); on a worker, or inline. Returns whether it went to a live session.
+   */
+  private boolean appendAndRoute(AddMessageOptions o, String id, long now) {
+    String connectionId = o.connectionId();
+    // with a live session, the message is stored as sending for its holder: one store write, not two
+    Optional<LiveSession> session = liveSessions.get(connectionId);
+    StoredMessage stored = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(),
+        session.isPresent() ? now + visibilityMillis : 0);
+    store.append(stored);
+    if (session.isPresent()) {
+      route(new BusEvent.Delivery(session.get(), List.of(stored.toQueuedMessage())), true, true);
+      return true;
+    }
+    // a session may have been added since we looked, and its mediator may have taken already
+    session = liveSessions.get(connectionId);
+    if (session.isPresent()) {
+      List<StoredMessage> claimed = store.claim(connectionId, List.of(id), now, now + visibilityMillis);
+      if (!claimed.isEmpty()) {
+        route(new BusEvent.Delivery(session.get(), queued(claimed)), true, true);
+      }
+      return true;
+    }
+    push(connectionId, id, o.pushNotificationToken());
+    return false;
   }
 
   /**
    * addMessage on a store that appends and finds the live session in one asynchronous step: no worker
    * thread waits for it, and the answer follows the store's reply directly.
    */
-  private CompletableFuture<String> addRouted(AddMessageOptions o) {
+  private CompletableFuture<CallbackAdd> addRouted(AddMessageOptions o) {
     long now = clock.millis();
-    String id = MessageIds.next(now);
-    String connectionId = o.connectionId();
-    StoredMessage pending = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(), 0);
-    return runAsync(() -> routingStore.appendRouted(pending, now + visibilityMillis)).thenApply(session -> {
-      if (session.isPresent()) {
-        route(new BusEvent.Delivery(session.get(), List.of(pending.toQueuedMessage())), false, true);
-      } else {
-        push(connectionId, id, o.pushNotificationToken());
+    StoredMessage pending = pendingMessage(o, now);
+    return runAsync(() -> routingStore.appendRouted(pending, now + visibilityMillis))
+        .thenApply(session -> handOver(pending, session, o));
+  }
+
+  private static StoredMessage pendingMessage(AddMessageOptions o, long now) {
+    return new StoredMessage(MessageIds.next(now), o.connectionId(), o.recipientDids(), now, o.payload(), 0);
+  }
+
+  /** After a one-step append: hands the message to its live session's holder, or pushes. */
+  private CallbackAdd handOver(StoredMessage appended, Optional<LiveSession> session, AddMessageOptions o) {
+    if (session.isPresent()) {
+      route(new BusEvent.Delivery(session.get(), List.of(appended.toQueuedMessage())), false, true);
+    } else {
+      push(appended.connectionId(), appended.id(), o.pushNotificationToken());
+    }
+    return CallbackAdd.stored(appended.id(), session.isPresent());
+  }
+
+  @Override
+  public CompletableFuture<CallbackAdd> addIfRegistered(CallbackRegistry registry, String clientId,
+      AddMessageOptions o, int maxPending) {
+    Objects.requireNonNull(registry, "registry");
+    if (!o.connectionId().equals(CallbackRegistry.connectionId(clientId))) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("the message's connectionId must be "
+          + CallbackRegistry.connectionId(clientId) + ", not " + o.connectionId()));
+    }
+    if (routingStore != null && store instanceof GuardedAppendStore guarded && guarded.guards(registry)) {
+      long now = clock.millis();
+      StoredMessage pending = pendingMessage(o, now);
+      return runAsync(() -> guarded.appendIfRegistered(clientId, maxPending, pending, now + visibilityMillis))
+          .thenApply(r -> r.result() == GuardedAppend.Result.APPENDED ? handOver(pending, r.session(), o)
+              : r.result() == GuardedAppend.Result.UNKNOWN_CLIENT ? REFUSED_UNKNOWN : REFUSED_FULL);
+    }
+    if (routingStore != null) {
+      // the registry lives elsewhere: check and count first, then the one-step append
+      return run(registry.isNonBlocking(), () -> registry.exists(clientId, clock.millis()))
+          .thenCompose(exists -> !exists ? CompletableFuture.completedFuture(REFUSED_UNKNOWN)
+              : getAvailableMessageCount(new GetAvailableMessageCountOptions(o.connectionId(), null))
+                  .thenCompose(n -> n >= maxPending ? CompletableFuture.completedFuture(REFUSED_FULL) : addRouted(o)));
+    }
+    return run(inline && registry.isNonBlocking(), () -> {
+      long now = clock.millis();
+      if (!registry.exists(clientId, now)) {
+        return REFUSED_UNKNOWN;
       }
-      return id;
+      if (store.count(o.connectionId(), null, now) >= maxPending) {
+        return REFUSED_FULL;
+      }
+      String id = MessageIds.next(now);
+      return CallbackAdd.stored(id, appendAndRoute(o, id, now));
     });
   }
 
@@ -385,10 +442,15 @@ public final class DefaultPickupQueue implements PickupQueue {
   // ---------------------------------------------------------------- execution
 
   private <T> CompletableFuture<T> run(Supplier<T> operation) {
+    return run(inline, operation);
+  }
+
+  /** Runs an operation on the caller's thread when {@code onCaller} (it never waits for I/O), else on a worker. */
+  private <T> CompletableFuture<T> run(boolean onCaller, Supplier<T> operation) {
     if (closed && workers.isShutdown()) {
       return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
     }
-    if (inline) {
+    if (onCaller) {
       try {
         return CompletableFuture.completedFuture(operation.get());
       } catch (RuntimeException e) {

@@ -62,7 +62,7 @@ public final class RedisBackend implements AutoCloseable {
     this.store = new RedisQueueStore(this, script, keys);
     this.sessions = new RedisLiveSessions(this, script, keys);
     this.bus = new RedisDeliveryBus(this, keys, script);
-    this.callbacks = new RedisCallbackRegistry(this, settings.keyPrefix());
+    this.callbacks = new RedisCallbackRegistry(this, keys, settings.keyPrefix());
     open.add(store);
     open.add(sessions);
     open.add(bus);

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Callback registrations on Redis: one key per clientId holding its deadline, read and written by a small
+ * Callback registrations on Redis: one key per clientId holding its deadline, tagged with the client's
+ * connection ({@link RedisKeys#registration}) so that the queue script can check it while appending a
+ * notification ({@link RedisQueueStore#appendIfRegistered}), read and written by a small
  * script so that each call is atomic and compares the deadline with the caller's clock (as the contract
  * says); the key also expires by itself a minute after its deadline, so nothing is left behind. A sorted
  * set of deadlines lets {@link #removeExpired} find the expired ids, so that their notifications can be
@@ -33,18 +35,22 @@ final class RedisCallbackRegistry implements CallbackRegistry {
       """;
 
   private final RedisBackend backend;
-  private final String prefix;
+  private final RedisKeys keys;
   private final String deadlines;
 
-  RedisCallbackRegistry(RedisBackend backend, String keyPrefix) {
+  RedisCallbackRegistry(RedisBackend backend, RedisKeys keys, String keyPrefix) {
     this.backend = backend;
-    this.prefix = keyPrefix + ":callback:";
+    this.keys = keys;
     this.deadlines = keyPrefix + ":callback-deadlines";
+  }
+
+  RedisBackend backend() {
+    return backend;
   }
 
   private boolean run(String op, String clientId, long nowMillis, long expiresAtMillis) {
     long ttl = Math.max(1, expiresAtMillis - nowMillis) + GRACE_MILLIS;
-    Object reply = backend.client().eval(SCRIPT, List.of(prefix + clientId),
+    Object reply = backend.client().eval(SCRIPT, List.of(keys.registration(clientId)),
         List.of(op, Long.toString(nowMillis), Long.toString(expiresAtMillis), Long.toString(ttl)));
     return Long.valueOf(1).equals(reply);
   }

@@ -1,6 +1,8 @@
 package io.github.mpr4j.core.redis;
 
+import io.github.mpr4j.core.spi.CallbackRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,6 +23,22 @@ final class RedisKeys {
     String base = prefix + ":{" + escape(connectionId) + "}:";
     return List.of(bytes(base + "m"), bytes(base + "x"), bytes(base + "p"), bytes(base + "s"), bytes(base + "n"),
         bytes(base + "live"));
+  }
+
+  /**
+   * The registration key of a callback client. It carries the hash tag of the client's connection ({@link
+   * CallbackRegistry#connectionId}), so that one script can check the registration and append to the
+   * queue, in one slot of a cluster.
+   */
+  String registration(String clientId) {
+    return prefix + ":{" + escape(CallbackRegistry.connectionId(clientId)) + "}:registration";
+  }
+
+  /** The six keys of a client's connection and, seventh, its registration key. */
+  List<byte[]> callbackConnection(String clientId) {
+    List<byte[]> all = new ArrayList<>(connection(CallbackRegistry.connectionId(clientId)));
+    all.add(bytes(registration(clientId)));
+    return all;
   }
 
   /** The heartbeat key of an instance. */

@@ -1,6 +1,9 @@
 package io.github.mpr4j.core.redis;
 
 import io.github.mpr4j.core.spi.AsyncQueueStore;
+import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.spi.GuardedAppend;
+import io.github.mpr4j.core.spi.GuardedAppendStore;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;
@@ -19,9 +22,10 @@ import java.util.concurrent.CompletableFuture;
  * is atomic, and costs one round trip. Pending messages are in a sorted set by sequence number (and one
  * per recipient), sending ones in a sorted set by deadline; removal by id is O(log n).
  */
-final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQueueStore {
+final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQueueStore, GuardedAppendStore {
   private static final byte[] APPEND = RedisKeys.bytes("append");
   private static final byte[] APPEND_ROUTED = RedisKeys.bytes("appendRouted");
+  private static final byte[] APPEND_IF_REGISTERED = RedisKeys.bytes("appendIfRegistered");
   private static final byte[] TAKE = RedisKeys.bytes("take");
   private static final byte[] CLAIM = RedisKeys.bytes("claim");
   private static final byte[] RELEASE = RedisKeys.bytes("release");
@@ -55,20 +59,58 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
   public CompletableFuture<Optional<LiveSession>> appendRouted(StoredMessage message, long sendingUntilMillis) {
     String connectionId = message.connectionId();
     return script.call(keys.connection(connectionId), appendArgs(APPEND_ROUTED, message, sendingUntilMillis))
-        .thenCompose(reply -> {
-          Optional<LiveSession> session = RedisLiveSessions.session(connectionId, reply);
-          if (session.isEmpty() || backend.instances().isAlive(session.get().instanceId())) {
-            return CompletableFuture.completedFuture(session);
-          }
-          // its holder instance died without closing: the message waits as pending, and the session goes
-          return script.call(keys.connection(connectionId), List.of(RELEASE, RedisKeys.bytes(message.id())))
-              .thenCompose(released -> backend.sessions().removeDeadAsync(session.get()))
-              .thenApply(removed -> Optional.<LiveSession>empty());
-        });
+        .thenCompose(reply -> aliveHolder(message, RedisLiveSessions.session(connectionId, reply)));
+  }
+
+  @Override
+  public boolean guards(CallbackRegistry registry) {
+    return registry instanceof RedisCallbackRegistry r && r.backend() == backend;
+  }
+
+  /**
+   * One EVALSHA: the registration's deadline, the pending count, the append and the live session. The reply
+   * is {@code {0}} (unknown client), {@code {1}} (too many pending), or {@code {2}} and the session's fields
+   * when the message was appended ({@code {2}} alone: pending).
+   */
+  @Override
+  public CompletableFuture<GuardedAppend> appendIfRegistered(String clientId, int maxPending, StoredMessage message,
+      long sendingUntilMillis) {
+    String connectionId = message.connectionId();
+    if (!connectionId.equals(CallbackRegistry.connectionId(clientId))) {
+      throw new IllegalArgumentException("not the connection of client " + clientId + ": " + connectionId);
+    }
+    List<byte[]> args = appendArgs(APPEND_IF_REGISTERED, message, sendingUntilMillis);
+    args.add(5, number(message.receivedAtMillis()));
+    args.add(6, number(maxPending));
+    return script.call(keys.callbackConnection(clientId), args).thenCompose(reply -> {
+      List<?> fields = (List<?>) reply;
+      long code = (Long) fields.get(0);
+      if (code == 0) {
+        return CompletableFuture.completedFuture(GuardedAppend.refused(GuardedAppend.Result.UNKNOWN_CLIENT));
+      }
+      if (code == 1) {
+        return CompletableFuture.completedFuture(GuardedAppend.refused(GuardedAppend.Result.TOO_MANY_PENDING));
+      }
+      return aliveHolder(message, RedisLiveSessions.session(connectionId, fields.subList(1, fields.size())))
+          .thenApply(GuardedAppend::appended);
+    });
+  }
+
+  /**
+   * The session a message was appended as sending to, if its holder instance is alive; if that instance
+   * died without closing, the message is released to pending and the session removed (empty).
+   */
+  private CompletableFuture<Optional<LiveSession>> aliveHolder(StoredMessage message, Optional<LiveSession> session) {
+    if (session.isEmpty() || backend.instances().isAlive(session.get().instanceId())) {
+      return CompletableFuture.completedFuture(session);
+    }
+    return script.call(keys.connection(message.connectionId()), List.of(RELEASE, RedisKeys.bytes(message.id())))
+        .thenCompose(released -> backend.sessions().removeDeadAsync(session.get()))
+        .thenApply(removed -> Optional.<LiveSession>empty());
   }
 
   private static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
-    List<byte[]> args = new ArrayList<>(5 + m.recipientDids().size());
+    List<byte[]> args = new ArrayList<>(7 + m.recipientDids().size());
     args.add(op);
     args.add(RedisKeys.bytes(m.id()));
     args.add(MessageBlobs.encode(m));

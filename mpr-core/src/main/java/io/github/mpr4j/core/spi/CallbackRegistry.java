@@ -21,9 +21,24 @@ import java.util.List;
  *       (within about a second): a crash may lose the last touch, never a registration.
  * </ul>
  *
- * <p>Calls may block on I/O; the gateway calls them on the pickup queue's workers, never on an event loop.
+ * <p>Calls may block on I/O unless {@link #isNonBlocking()}; the gateway calls them on its own executor,
+ * never on an event loop. A POST's check of its registration goes through {@code
+ * PickupQueue.addIfRegistered}, which checks, counts and appends in one atomic step when the queue's store
+ * also keeps the registrations ({@link GuardedAppendStore}).
  */
 public interface CallbackRegistry extends AutoCloseable {
+
+  /** The prefix of the pickup-queue connection that holds a client's notifications. */
+  String CONNECTION_PREFIX = "callback:";
+
+  /**
+   * The pickup-queue connection that holds the notifications of {@code clientId}: {@value
+   * #CONNECTION_PREFIX} followed by the clientId. A store that keeps registrations beside queues (Redis)
+   * places the registration with that connection's keys, so that one atomic step can reach both.
+   */
+  static String connectionId(String clientId) {
+    return CONNECTION_PREFIX + clientId;
+  }
 
   /**
    * Registers a new clientId, unless a registration with that id exists at {@code nowMillis}.
@@ -50,6 +65,14 @@ public interface CallbackRegistry extends AutoCloseable {
    * expire by their own time to live.
    */
   List<String> removeExpired(long nowMillis, int max);
+
+  /**
+   * Whether every method returns promptly without waiting for I/O (an in-memory registry): callers may then
+   * call it on any thread, an event loop included.
+   */
+  default boolean isNonBlocking() {
+    return false;
+  }
 
   /** Releases resources. Idempotent. */
   @Override

@@ -43,6 +43,11 @@ final class MemoryCallbackRegistry implements CallbackRegistry {
   }
 
   @Override
+  public boolean isNonBlocking() {
+    return true;
+  }
+
+  @Override
   public List<String> removeExpired(long nowMillis, int max) {
     List<String> removed = new ArrayList<>();
     for (Map.Entry<String, Long> e : deadlines.entrySet()) {

@@ -5,6 +5,7 @@
 -- KEYS[4] s: zset of sending ids by deadline (epoch ms); a deadline <= now counts as pending (lazily)
 -- KEYS[5] n: the sequence counter
 -- KEYS[6] live: hash of the connection's live session {s = sessionId, i = instanceId, h = holderId}
+-- KEYS[7] (appendIfRegistered only) the callback registration: its deadline (epoch ms), same hash tag
 -- ARGV[1]: the operation; the others depend on it.
 local M, X, P, S, N, LIVE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local op = ARGV[1]
@@ -107,12 +108,12 @@ local function expired(now, did)
   return out
 end
 
--- ARGV: op, id, blob, sendingUntil, payloadBytes, did...
-local function append(sendingUntil)
+-- ARGV: op, id, blob, sendingUntil, payloadBytes, did... (the dids from ARGV[firstDid], default 6)
+local function append(sendingUntil, firstDid)
   local id = ARGV[2]
   local seq = redis.call('INCR', N) -- wasted when the id is already here; sequences need only grow
   local dids = {}
-  for i = 6, #ARGV do dids[#dids + 1] = ARGV[i] end
+  for i = firstDid or 6, #ARGV do dids[#dids + 1] = ARGV[i] end
   local mt = {seq, tonumber(ARGV[5]), dids}
   if redis.call('HSETNX', X, id, cmsgpack.pack(mt)) == 0 then return 0 end
   redis.call('HSET', M, id, ARGV[3])
@@ -132,6 +133,22 @@ elseif op == 'appendRouted' then
   end
   append(0)
   return {}
+
+elseif op == 'appendIfRegistered' then
+  -- ARGV: op, id, blob, sendingUntil, payloadBytes, now, maxPending, did...
+  -- {0}: no registration alive at now; {1}: maxPending messages pending; else appended as appendRouted
+  -- does: {2, sessionId, instanceId, holderId} (sending to that session) or {2} (pending)
+  local now = tonumber(ARGV[6])
+  local deadline = redis.call('GET', KEYS[7])
+  if not deadline or tonumber(deadline) <= now then return {0} end
+  if redis.call('ZCARD', P) + redis.call('ZCOUNT', S, '-inf', now) >= tonumber(ARGV[7]) then return {1} end
+  local session = redis.call('HMGET', LIVE, 's', 'i', 'h')
+  if session[1] then
+    append(tonumber(ARGV[4]), 8)
+    return {2, session[1], session[2], session[3]}
+  end
+  append(0, 8)
+  return {2}
 
 elseif op == 'take' then
   -- ARGV: op, now, sendingUntil, limit, limitBytes, delete (1/0), recipientDid (optional)

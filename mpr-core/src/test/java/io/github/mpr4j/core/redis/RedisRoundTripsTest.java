@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.TestFixtures.Inbox;
+import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
@@ -28,6 +29,7 @@ import redis.clients.jedis.JedisMonitor;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RedisRoundTripsTest {
   private RedisServers.Node node;
+  private RedisBackend redis;
   private PickupQueue queue;
   private MessagePickupRepository repository;
 
@@ -35,7 +37,7 @@ class RedisRoundTripsTest {
   void start() {
     node = RedisServers.single();
     // a long heartbeat period keeps the heartbeat out of the counts
-    RedisBackend redis = RedisBackend.connect(RedisSettings.single(node.uri()).withInstanceTtl(Duration.ofMinutes(5)));
+    redis = RedisBackend.connect(RedisSettings.single(node.uri()).withInstanceTtl(Duration.ofMinutes(5)));
     queue = PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
         .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId()).build();
     repository = queue.openRepository();
@@ -142,5 +144,30 @@ class RedisRoundTripsTest {
         repository.takeFromQueue(TakeFromQueueOptions.builder("c1").limit(50).deleteMessages(true).build()).join());
 
     assertEquals(Map.of("evalsha", 1L), calls);
+  }
+
+  @Test
+  void a_callback_notification_is_one_command_whether_refused_pending_or_live() throws Exception {
+    CallbackRegistry registry = redis.callbackRegistry();
+    String known = "5f0c6a52-7c1b-4d3e-9a0f-2b7e6d1c4a90";
+    String unknown = "0d9b7e3a-1f2c-4b5d-8e6f-7a8b9c0d1e2f";
+    registry.create(known, System.currentTimeMillis(), System.currentTimeMillis() + 60_000);
+    queue.addIfRegistered(registry, known, message(CallbackRegistry.connectionId(known), "warm-up"), 1000).join();
+    Inbox inbox = new Inbox();
+    MessagePickupRepository holder = queue.openRepository();
+    holder.addMessagesReceivedListener(inbox);
+
+    Map<String, Long> offline = during(() -> {
+      queue.addIfRegistered(registry, unknown, message(CallbackRegistry.connectionId(unknown), "n"), 1000).join();
+      queue.addIfRegistered(registry, known, message(CallbackRegistry.connectionId(known), "n"), 1000).join();
+      queue.addIfRegistered(registry, known, message(CallbackRegistry.connectionId(known), "n"), 1).join();
+    });
+    holder.addLiveSession(new AddLiveSessionOptions(CallbackRegistry.connectionId(known), "s1")).join();
+    Map<String, Long> live = during(() ->
+        queue.addIfRegistered(registry, known, message(CallbackRegistry.connectionId(known), "n"), 1000).join());
+    inbox.next();
+
+    assertEquals(Map.of("evalsha", 3L), offline);
+    assertEquals(Map.of("evalsha", 1L), live);
   }
 }

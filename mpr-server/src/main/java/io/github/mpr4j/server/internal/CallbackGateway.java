@@ -9,8 +9,6 @@ import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;
-import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
-import io.github.mpr4j.protocol.GetLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.QueuedMessage;
 import io.github.mpr4j.protocol.RemoveAllMessagesOptions;
@@ -43,13 +41,14 @@ import org.slf4j.LoggerFactory;
  * The callback gateway's logic over the pickup queue: a clientId is the connection
  * {@value #NAMESPACE}{@code clientId} of the same queue, a notification is a message in it (payload
  * {@code {"data":<body>}}), a browser socket is a holder with a live session on it, and an ack removes
- * messages. Registrations live in a {@link CallbackRegistry}. Every store and registry call runs on the
- * queue's workers or this gateway's small executor, never on an event loop.
+ * messages. Registrations live in a {@link CallbackRegistry}. A POST is one {@link
+ * PickupQueue#addIfRegistered}; the registry's other calls (create, touch, sweep) run on this gateway's
+ * small executor; nothing blocks an event loop.
  */
 final class CallbackGateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CallbackGateway.class);
   /** The connectionId prefix of callback queues; the JSON-RPC API refuses connectionIds with it. */
-  static final String NAMESPACE = "callback:";
+  static final String NAMESPACE = CallbackRegistry.CONNECTION_PREFIX;
   /** The one recipient of every notification (removeAllMessages needs one). */
   static final String RECIPIENT = "callback";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,6 +61,7 @@ final class CallbackGateway implements AutoCloseable {
   record PostOutcome(Status status, String id) {}
 
   private final CallbackConfig config;
+  private final PickupQueue queue;
   private final CallbackRegistry registry;
   private final MessagePickupRepository backend;
   private final Supplier<MessagePickupRepository> holders;
@@ -77,6 +77,7 @@ final class CallbackGateway implements AutoCloseable {
 
   CallbackGateway(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, Metrics metrics) {
     this.config = config;
+    this.queue = queue;
     this.registry = registry;
     this.backend = queue.openRepository();
     this.holders = queue::openRepository;
@@ -104,7 +105,7 @@ final class CallbackGateway implements AutoCloseable {
   }
 
   static String connectionId(String clientId) {
-    return NAMESPACE + clientId;
+    return CallbackRegistry.connectionId(clientId);
   }
 
   /** Whether a source address may register one more client now (counts the attempt when it may). */
@@ -169,26 +170,24 @@ final class CallbackGateway implements AutoCloseable {
     }
   }
 
-  /** Stores a notification for a client and tells whether a browser held it live. */
+  /**
+   * Stores a notification for a client and tells whether a browser held it live: one {@link
+   * PickupQueue#addIfRegistered} (on Redis one atomic script call; no thread waits for it).
+   */
   CompletableFuture<PostOutcome> post(String clientId, EncryptedMessage payload) {
-    String connectionId = connectionId(clientId);
-    return onRegistryThread(() -> registry.exists(clientId, clock.millis()))
-        .thenCompose(exists -> {
-          if (!exists) {
-            return CompletableFuture.completedFuture(new PostOutcome(Status.UNKNOWN_CLIENT, null));
+    return queue.addIfRegistered(registry, clientId,
+        AddMessageOptions.of(connectionId(clientId), List.of(RECIPIENT), payload), config.maxPending())
+        .thenApply(added -> {
+          Status status = switch (added.status()) {
+            case LIVE -> Status.LIVE;
+            case PENDING -> Status.PENDING;
+            case UNKNOWN_CLIENT -> Status.UNKNOWN_CLIENT;
+            case TOO_MANY_PENDING -> Status.TOO_MANY_PENDING;
+          };
+          if (added.messageId() != null) {
+            metrics.callbackPosted(status == Status.LIVE);
           }
-          return backend.getAvailableMessageCount(new GetAvailableMessageCountOptions(connectionId, null))
-              .thenCompose(pending -> {
-                if (pending >= config.maxPending()) {
-                  return CompletableFuture.completedFuture(new PostOutcome(Status.TOO_MANY_PENDING, null));
-                }
-                return backend.addMessage(AddMessageOptions.of(connectionId, List.of(RECIPIENT), payload))
-                    .thenCompose(id -> backend.getLiveSession(new GetLiveSessionOptions(connectionId))
-                        .thenApply(live -> {
-                          metrics.callbackPosted(live);
-                          return new PostOutcome(live ? Status.LIVE : Status.PENDING, id);
-                        }));
-              });
+          return new PostOutcome(status, added.messageId());
         });
   }
 

@@ -1,0 +1,23 @@
+package io.github.mpr4j.core;
+
+import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.store.CallbackRegistries;
+import io.github.mpr4j.core.store.QueueStores;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link PickupQueue#addIfRegistered} on the embedded store and registry (on disk). */
+class EmbeddedAddIfRegisteredTest extends AddIfRegisteredContract {
+  @TempDir
+  Path dir;
+
+  @Override
+  protected PickupQueue.Builder builder() {
+    return PickupQueue.builder().store(QueueStores.embedded(dir.resolve("queue")));
+  }
+
+  @Override
+  protected CallbackRegistry registry() {
+    return CallbackRegistries.embedded(dir.resolve("registry"));
+  }
+}

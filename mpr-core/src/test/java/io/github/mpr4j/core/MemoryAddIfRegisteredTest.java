@@ -1,0 +1,17 @@
+package io.github.mpr4j.core;
+
+import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.store.CallbackRegistries;
+
+/** {@link PickupQueue#addIfRegistered} on the in-memory store and registry: it runs on the caller's thread. */
+class MemoryAddIfRegisteredTest extends AddIfRegisteredContract {
+  @Override
+  protected PickupQueue.Builder builder() {
+    return PickupQueue.builder();
+  }
+
+  @Override
+  protected CallbackRegistry registry() {
+    return CallbackRegistries.inMemory();
+  }
+}
