@@ -55,25 +55,38 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
   public CompletableFuture<Optional<LiveSession>> appendRouted(StoredMessage message, long sendingUntilMillis) {
     String connectionId = message.connectionId();
     return script.call(keys.connection(connectionId), appendArgs(APPEND_ROUTED, message, sendingUntilMillis))
-        .thenCompose(reply -> {
-          Optional<LiveSession> session = RedisLiveSessions.session(connectionId, reply);
-          if (session.isEmpty() || backend.instances().isAlive(session.get().instanceId())) {
-            return CompletableFuture.completedFuture(session);
-          }
-          // its holder instance died without closing: the message waits as pending, and the session goes
-          return script.call(keys.connection(connectionId), List.of(RELEASE, RedisKeys.bytes(message.id())))
-              .thenCompose(released -> backend.sessions().removeDeadAsync(session.get()))
-              .thenApply(removed -> Optional.<LiveSession>empty());
-        });
+        .thenCompose(reply -> alive(message, RedisLiveSessions.session(connectionId, reply)));
   }
 
-  private static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
-    List<byte[]> args = new ArrayList<>(5 + m.recipientDids().size());
+  /**
+   * The session a message was appended as sending to, if its holder instance is alive; if it died without
+   * closing, the message is released (it waits as pending) and the session removed.
+   */
+  CompletableFuture<Optional<LiveSession>> alive(StoredMessage message, Optional<LiveSession> session) {
+    if (session.isEmpty() || backend.instances().isAlive(session.get().instanceId())) {
+      return CompletableFuture.completedFuture(session);
+    }
+    return script.call(keys.connection(message.connectionId()), List.of(RELEASE, RedisKeys.bytes(message.id())))
+        .thenCompose(released -> backend.sessions().removeDeadAsync(session.get()))
+        .thenApply(removed -> Optional.<LiveSession>empty());
+  }
+
+  static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
+    return appendArgs(op, m, sendingUntil, null);
+  }
+
+  /** op, id, blob, sendingUntil, payloadBytes, receivedAt, [extra], recipient dids. */
+  static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil, byte[] extra) {
+    List<byte[]> args = new ArrayList<>(7 + m.recipientDids().size());
     args.add(op);
     args.add(RedisKeys.bytes(m.id()));
     args.add(MessageBlobs.encode(m));
     args.add(number(sendingUntil));
     args.add(number(m.payload().byteSize()));
+    args.add(number(m.receivedAtMillis()));
+    if (extra != null) {
+      args.add(extra);
+    }
     for (String did : m.recipientDids()) {
       args.add(RedisKeys.bytes(did));
     }
@@ -188,7 +201,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     }
   }
 
-  private static List<StoredMessage> messages(String connectionId, Object reply) {
+  static List<StoredMessage> messages(String connectionId, Object reply) {
     List<?> flat = (List<?>) reply;
     List<StoredMessage> out = new ArrayList<>(flat.size() / 3);
     for (int i = 0; i + 2 < flat.size(); i += 3) {
@@ -197,7 +210,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     return out;
   }
 
-  private static int count(Object reply) {
+  static int count(Object reply) {
     return Math.toIntExact((Long) reply);
   }
 
