@@ -50,6 +50,9 @@ final class Mover implements AutoCloseable {
 
     /** After step 2 (copy), before the commit. */
     default void afterCopy(String connectionId, List<String> ids) {}
+
+    /** After step 3 (commit in Redis), before the shadows are made ordinary. */
+    default void afterCommit(String connectionId, List<String> committed) {}
   }
 
   private final HotTier hot;
@@ -167,6 +170,7 @@ final class Mover implements AutoCloseable {
     Optional<List<String>> result = states.isEmpty() ? Optional.of(List.of())
         : join(hot.moveCommit(connectionId, fence, token, states));
     List<String> committed = result.orElse(List.of());
+    hooks.afterCommit(connectionId, committed);
     Set<String> undo = new LinkedHashSet<>(held);
     committed.forEach(undo::remove);
     cold.rollback(undo, token);
