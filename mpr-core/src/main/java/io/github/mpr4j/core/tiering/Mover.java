@@ -66,7 +66,7 @@ final class Mover implements AutoCloseable {
   /** Where the write-through sweep goes on: after this backup (receivedAt, id); null: from the start. */
   private long sweepAt;
   private String sweepId;
-  private long moved;
+  private volatile long moved;
 
   Mover(HotTier hot, ColdTier cold, TieringSettings settings, String instanceId, Hooks hooks) {
     this.hot = hot;
@@ -122,7 +122,6 @@ final class Mover implements AutoCloseable {
     if (settings.writeThrough() && fence != 0) {
       sweep(cutoff);
     }
-    moved += movedNow;
     return movedNow;
   }
 
@@ -178,6 +177,7 @@ final class Mover implements AutoCloseable {
       fence = 0;
       return 0;
     }
+    moved += committed.size();
     Map<String, String> done = new HashMap<>();
     committed.forEach(id -> done.put(id, token));
     finish(connectionId, done);
