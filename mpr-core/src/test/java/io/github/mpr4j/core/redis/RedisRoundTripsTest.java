@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.TestFixtures.Inbox;
+import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
@@ -36,9 +37,18 @@ class RedisRoundTripsTest {
     node = RedisServers.single();
     // a long heartbeat period keeps the heartbeat out of the counts
     RedisBackend redis = RedisBackend.connect(RedisSettings.single(node.uri()).withInstanceTtl(Duration.ofMinutes(5)));
-    queue = PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
+    queue = PickupQueue.builder().store(store(redis)).liveSessions(redis.liveSessions())
         .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId()).build();
     repository = queue.openRepository();
+  }
+
+  /** The store under test on this backend. */
+  QueueStore store(RedisBackend redis) {
+    return redis.queueStore();
+  }
+
+  MessagePickupRepository repository() {
+    return repository;
   }
 
   @AfterEach
@@ -50,7 +60,7 @@ class RedisRoundTripsTest {
    * The commands clients sent to Redis while {@code action} ran, by name, as MONITOR reports them (commands
    * that scripts run inside Redis are marked "lua" there and left out: they cost no round trip).
    */
-  private Map<String, Long> during(Runnable action) throws Exception {
+  Map<String, Long> during(Runnable action) throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
     Jedis monitor = node.jedis();
     Thread t = new Thread(() -> {
@@ -117,6 +127,7 @@ class RedisRoundTripsTest {
   @Test
   void an_add_for_a_live_session_on_this_instance_is_one_command() throws Exception {
     Inbox inbox = new Inbox();
+    repository.addMessage(message("c1", "warm-up")).join(); // loads the script
     repository.addMessagesReceivedListener(inbox);
     repository.addLiveSession(new AddLiveSessionOptions("c1", "s1")).join();
 
