@@ -68,6 +68,8 @@ final class ColdTier implements AutoCloseable {
   static final String FENCE = "f";
   /** A write-through backup: the hot copy is the message while it exists. */
   static final String BACKUP = "b";
+  /** When a backup was written (this process' clock): the sweep leaves young ones alone. */
+  static final String WRITTEN = "w";
 
   /** Copies a take may see: not backups, except those a mover is moving (they carry a token). */
   private static final Bson MAY_BE_VISIBLE = or(exists(BACKUP, false), exists(TOKEN, true));
@@ -90,7 +92,7 @@ final class ColdTier implements AutoCloseable {
       ColdTier cold = new ColdTier(settings, client);
       cold.messages.createIndex(Indexes.ascending(CONNECTION, SEQ), new IndexOptions().name("c_seq"));
       cold.messages.createIndex(Indexes.ascending(CONNECTION, RECIPIENTS, SEQ), new IndexOptions().name("c_r_seq"));
-      cold.messages.createIndex(Indexes.ascending(BACKUP, RECEIVED_AT), new IndexOptions().name("b_at"));
+      cold.messages.createIndex(Indexes.ascending(BACKUP, WRITTEN), new IndexOptions().name("b_w"));
       return cold;
     } catch (RuntimeException e) {
       client.close();
@@ -105,7 +107,8 @@ final class ColdTier implements AutoCloseable {
    * microseconds, the scale of the hot sequence numbers; a mover replaces it with the hot one.
    */
   void insertBackup(StoredMessage m) {
-    Document doc = document(m, m.receivedAtMillis() * 1000, 0).append(BACKUP, true).append(FENCE, 0L);
+    Document doc = document(m, m.receivedAtMillis() * 1000, 0).append(BACKUP, true).append(FENCE, 0L)
+        .append(WRITTEN, System.currentTimeMillis());
     try {
       messages.insertOne(doc);
     } catch (MongoWriteException e) {
@@ -143,19 +146,22 @@ final class ColdTier implements AutoCloseable {
   record Count(int committed, Map<String, String> shadows, boolean empty) {}
 
   Count count(String connectionId, String recipientDid, long nowMillis) {
-    List<Bson> filter = new ArrayList<>(List.of(eq(CONNECTION, connectionId), lte(SENDING_UNTIL, nowMillis)));
+    // one query: a mover finishing a move turns a shadow into a committed copy, and two queries could see it
+    // as neither
+    List<Bson> filter = new ArrayList<>(List.of(eq(CONNECTION, connectionId), lte(SENDING_UNTIL, nowMillis),
+        MAY_BE_VISIBLE));
     if (recipientDid != null) {
       filter.add(eq(RECIPIENTS, recipientDid));
     }
-    List<Bson> committed = new ArrayList<>(filter);
-    committed.add(exists(BACKUP, false));
-    committed.add(exists(TOKEN, false));
-    int n = Math.toIntExact(messages.countDocuments(and(committed)));
-    List<Bson> shadowFilter = new ArrayList<>(filter);
-    shadowFilter.add(exists(TOKEN, true));
+    int n = 0;
     Map<String, String> shadows = new LinkedHashMap<>();
-    for (Document d : messages.find(and(shadowFilter)).projection(include(ID, TOKEN))) {
-      shadows.put(d.getString(ID), d.getString(TOKEN));
+    for (Document d : messages.find(and(filter)).projection(include(ID, TOKEN))) {
+      String token = token(d);
+      if (token.isEmpty()) {
+        n++;
+      } else {
+        shadows.put(d.getString(ID), token);
+      }
     }
     boolean empty = n == 0 && shadows.isEmpty() && isEmpty(connectionId);
     return new Count(n, shadows, empty);
@@ -272,9 +278,12 @@ final class ColdTier implements AutoCloseable {
     return delete(connectionId, ids, hot);
   }
 
-  /** Deletes shadow copies (id -> token) that no mover can commit any more. */
-  void deleteShadows(Map<String, String> shadows) {
-    groupByValue(shadows).forEach((token, ids) -> messages.deleteMany(and(in(ID, ids), eq(TOKEN, token))));
+  /**
+   * Undoes shadow copies (id -> token) that no mover can commit any more: deletes them, or turns them back
+   * into backups (write-through: a backup is never deleted as garbage, since Redis may have lost its hot copy).
+   */
+  void dropShadows(Map<String, String> shadows) {
+    groupByValue(shadows).forEach((token, ids) -> rollback(ids, token));
   }
 
   // ---- the mover ----
@@ -335,18 +344,21 @@ final class ColdTier implements AutoCloseable {
     messages.updateMany(and(in(ID, list), eq(TOKEN, token), eq(BACKUP, true)), unset(TOKEN));
   }
 
-  /** Write-through backups older than {@code cutoff}, after (at, id), oldest first: id -> connection. */
-  List<Document> backupsBefore(long cutoffMillis, long afterAt, String afterId, int limit) {
-    Bson after = afterId == null ? gt(RECEIVED_AT, Long.MIN_VALUE)
-        : or(gt(RECEIVED_AT, afterAt), and(eq(RECEIVED_AT, afterAt), gt(ID, afterId)));
-    return messages.find(and(eq(BACKUP, true), lt(RECEIVED_AT, cutoffMillis), after))
-        .sort(ascending(RECEIVED_AT, ID)).projection(include(ID, CONNECTION, RECEIVED_AT)).limit(limit)
+  /** Write-through backups written before {@code cutoff}, after (written, id), oldest first. */
+  List<Document> backupsBefore(long cutoffMillis, long afterWritten, String afterId, int limit) {
+    Bson after = afterId == null ? gt(WRITTEN, Long.MIN_VALUE)
+        : or(gt(WRITTEN, afterWritten), and(eq(WRITTEN, afterWritten), gt(ID, afterId)));
+    return messages.find(and(eq(BACKUP, true), lt(WRITTEN, cutoffMillis), after))
+        .sort(ascending(WRITTEN, ID)).projection(include(ID, CONNECTION, WRITTEN)).limit(limit)
         .into(new ArrayList<>());
   }
 
-  /** Makes backups whose hot copy is gone ordinary cold messages. */
+  /**
+   * Makes backups whose hot copy and ledger entry are gone ordinary cold messages, also those a mover had
+   * taken over but never committed (its commit needs the hot copy).
+   */
   void recover(Collection<String> ids) {
-    messages.updateMany(and(in(ID, new ArrayList<>(ids)), eq(BACKUP, true), exists(TOKEN, false)), unset(BACKUP));
+    messages.updateMany(and(in(ID, new ArrayList<>(ids)), eq(BACKUP, true)), combine(unset(BACKUP), unset(TOKEN)));
   }
 
   boolean isReady() {

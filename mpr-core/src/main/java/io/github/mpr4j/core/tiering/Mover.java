@@ -40,6 +40,12 @@ final class Mover implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Mover.class);
   /** Connections looked at per round, at most. */
   static final int CONNECTIONS_PER_ROUND = 1000;
+  /**
+   * The youngest backup the write-through sweep looks at, whatever the threshold: an append writes its
+   * backup, then its hot copy; a sweep between the two would see no hot copy and make the backup a second,
+   * visible copy. An append's Redis step is bounded by the Redis timeout (seconds), far below this.
+   */
+  static final long SWEEP_MIN_AGE_MILLIS = 60_000;
 
   /** Test hooks: called between the steps of a move, to inject crashes and pauses. */
   interface Hooks {
@@ -63,7 +69,7 @@ final class Mover implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private long fence;
-  /** Where the write-through sweep goes on: after this backup (receivedAt, id); null: from the start. */
+  /** Where the write-through sweep goes on: after this backup (written, id); null: from the start. */
   private long sweepAt;
   private String sweepId;
   private volatile long moved;
@@ -120,7 +126,7 @@ final class Mover implements AutoCloseable {
       movedNow += moveConnection(connectionId, cutoff);
     }
     if (settings.writeThrough() && fence != 0) {
-      sweep(cutoff);
+      sweep(Math.min(cutoff, nowMillis - SWEEP_MIN_AGE_MILLIS));
     }
     return movedNow;
   }
@@ -227,7 +233,7 @@ final class Mover implements AutoCloseable {
   }
 
   /**
-   * Write-through: backups older than the threshold whose hot copy is gone with no ledger entry (Redis lost
+   * Write-through: backups written before the cutoff whose hot copy is gone with no ledger entry (Redis lost
    * them) become ordinary cold messages, visible to reads.
    */
   private void sweep(long cutoff) {
@@ -236,7 +242,7 @@ final class Mover implements AutoCloseable {
       sweepId = null; // next round starts again from the oldest
     } else {
       Document last = backups.get(backups.size() - 1);
-      sweepAt = ((Number) last.get(ColdTier.RECEIVED_AT)).longValue();
+      sweepAt = ((Number) last.get(ColdTier.WRITTEN)).longValue();
       sweepId = last.getString(ColdTier.ID);
     }
     Map<String, List<String>> byConnection = new LinkedHashMap<>();

@@ -190,7 +190,7 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
         won.put(w.message().id(), w.message());
       }
       if (!garbage.isEmpty()) {
-        cold.deleteShadows(garbage);
+        cold.dropShadows(garbage);
       }
       if (deleteBackups) {
         cold.delete(r.connectionId(), t.hot().keySet(), t.hot().keySet());
@@ -248,7 +248,7 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
       all.add(new Ordered(c.message(), c.seq()));
       done.add(c.message().id());
     }
-    if (!claimed.coldEmpty() || writeThrough) {
+    if (!claimed.coldEmpty()) {
       List<String> rest = messageIds.stream().filter(id -> !done.contains(id)).distinct().toList();
       if (!rest.isEmpty()) {
         List<ColdCandidate> copies = join(onCold(() -> cold.pendingCopies(connectionId, rest, nowMillis)));
@@ -273,8 +273,8 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
     }
     HotTier.Changed released = join(hot.release(connectionId, messageIds));
     int n = released.ids().size();
-    if (released.coldEmpty() && !writeThrough) {
-      return n;
+    if (released.coldEmpty()) {
+      return n; // backups (write-through) are not visible, so not released: the hot copy is the message
     }
     return n + join(onCold(() -> cold.release(connectionId, messageIds, released.ids())));
   }

@@ -43,7 +43,7 @@ class WriteThroughKeepsEveryAnsweredMessageWhenRedisLosesItsDataTest {
       expected.get(2).remove(0);
 
       f.redisNode.flushAll();
-      long later = NOW + 5_000; // the sweep looks at backups older than the threshold
+      long later = NOW + 61_000; // the sweep looks at backups older than the threshold and than 60 s
       store.mover().runOnce(later);
       store.append(message("c2", "after", later));
       expected.get(2).add("after");
@@ -70,8 +70,8 @@ class WriteThroughKeepsEveryAnsweredMessageWhenRedisLosesItsDataTest {
 
       assertEquals(0, f.coldCount(store, "c"), "taken with delete: gone from MongoDB too");
       f.redisNode.flushAll();
-      store.mover().runOnce(NOW);
-      assertEquals(List.of(), drain(store, "c", NOW), "nothing comes back after Redis is lost");
+      store.mover().runOnce(NOW + 61_000);
+      assertEquals(List.of(), drain(store, "c", NOW + 61_000), "nothing comes back after Redis is lost");
     }
   }
 }
