@@ -32,11 +32,13 @@ import redis.clients.jedis.Jedis;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class TieredInstancesIT {
   private final String database = MongoServers.newDatabase();
+  /** The shared node, flushed once here (RedisServers.single() flushes it on every call). */
+  private final RedisServers.Node redis = RedisServers.single();
 
   private Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("MPR_STORE", "");
-    env.put("REDIS_URL", RedisServers.single().uri().toString());
+    env.put("REDIS_URL", redis.uri().toString());
     env.put("MONGODB_URI", MongoServers.shared().connectionString());
     env.put("MPR_MONGO_DATABASE", database);
     env.put("THRESHOLD_TIMESTAMP", "100");
@@ -53,8 +55,8 @@ class TieredInstancesIT {
     }
   }
 
-  private static long hot(String connectionId) {
-    try (Jedis j = RedisServers.single().jedis()) {
+  private long hot(String connectionId) {
+    try (Jedis j = redis.jedis()) {
       return j.hlen("mpr:{" + connectionId + "}:m");
     }
   }
