@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQueueStore {
   private static final Logger log = LoggerFactory.getLogger(TieredQueueStore.class);
   /** Reads of the cold tier a take or count makes while moves keep changing it, before it uses the last. */
-  static final int COLD_VIEWS = 20;
+  static final int COLD_VIEWS = 50;
   private static final int MAX_QUEUED_COLD_CALLS = 10_000;
 
   private final RedisBackend redis;
@@ -153,13 +153,14 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
       if (views < COLD_VIEWS) {
         return takeWithCold(r, t.version(), views + 1);
       }
-      // moves keep committing on this connection: take with this view (it may miss what moved meanwhile)
-      return hot.take(r, t.version(), writeThrough, false, view.candidates()).thenCompose(last -> {
-        Map<String, ColdCandidate> byId = new HashMap<>();
-        view.candidates().forEach(c -> byId.put(c.id(), c));
-        return last.needsCold() ? CompletableFuture.completedFuture(List.of()) : finishTake(r, last, byId);
-      });
+      return CompletableFuture.failedFuture(busyMoving(r.connectionId()));
     }));
+  }
+
+  /** Moves kept changing the connection's cold tier under a read: it fails (retryable) rather than guess. */
+  private static IllegalStateException busyMoving(String connectionId) {
+    return new IllegalStateException("the messages of " + connectionId + " kept moving to MongoDB during "
+        + COLD_VIEWS + " reads; retry");
   }
 
   /**
@@ -351,8 +352,7 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
           if (views < COLD_VIEWS) {
             return countWithCold(connectionId, recipientDid, nowMillis, c.version(), views + 1);
           }
-          return hot.count(connectionId, recipientDid, nowMillis, c.version(), false, view.shadows())
-              .thenApply(last -> last.hot() + view.committed() + last.visibleShadows());
+          return CompletableFuture.failedFuture(busyMoving(connectionId));
         }));
   }
 

@@ -475,14 +475,18 @@ elseif op == 'removeAllT' then
   return {coldEmpty(), removeAllCore(ARGV[2], ARGV[3] == '1')}
 
 elseif op == 'ledgerDrop' then
-  -- ARGV: op, then id, value...: drops each ledger entry that still has that value
-  local dropped = 0
+  -- ARGV: op, then id, value...: drops each ledger entry that still has that value. Dropping a mover's token
+  -- (its copies are ordinary cold messages by now) counts as a move: a read holding a view of the cold tier
+  -- from before, where the copy was still a shadow, must read it again, or it would not see the message.
+  local dropped, tokens = 0, 0
   for k = 2, #ARGV, 2 do
     if redis.call('HGET', L, ARGV[k]) == ARGV[k + 1] then
       redis.call('HDEL', L, ARGV[k])
       dropped = dropped + 1
+      if ARGV[k + 1] ~= '-' then tokens = tokens + 1 end
     end
   end
+  if tokens > 0 then redis.call('HINCRBY', T, 'v', 1) end
   return dropped
 
 elseif op == 'moveRead' then

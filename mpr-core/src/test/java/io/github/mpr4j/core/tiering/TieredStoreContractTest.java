@@ -10,15 +10,15 @@ import java.time.Duration;
 
 /**
  * The store contract on Redis (one node) in front of MongoDB, with a threshold of zero and a mover running
- * every few milliseconds: messages move to MongoDB while the contract runs.
+ * every 10 ms (20 messages a step): messages move to MongoDB while the contract runs.
  */
 class TieredStoreContractTest extends QueueStoreContract {
   private RedisBackend backend;
 
   /** Settings that move everything at once, every few milliseconds. */
   static TieringSettings eager(boolean writeThrough) {
-    return TieringSettings.of(MongoServers.settings()).withThreshold(Duration.ZERO).withMoveInterval(Duration.ofMillis(5))
-        .withLeaseTtl(Duration.ofMillis(500)).withMoveBatch(7).withWriteThrough(writeThrough);
+    return TieringSettings.of(MongoServers.settings()).withThreshold(Duration.ZERO).withMoveInterval(Duration.ofMillis(10))
+        .withLeaseTtl(Duration.ofMillis(500)).withMoveBatch(20).withWriteThrough(writeThrough);
   }
 
   protected RedisSettings redis() {
