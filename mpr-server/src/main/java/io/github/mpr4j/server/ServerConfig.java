@@ -3,6 +3,7 @@ package io.github.mpr4j.server;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.mongo.MongoSettings;
 import io.github.mpr4j.core.redis.RedisSettings;
+import io.github.mpr4j.core.tiering.TieringSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
@@ -43,8 +44,10 @@ import java.util.Set;
  *     {@code REDIS_URL}, {@code REDIS_NODES}, {@code REDIS_NATMAP}, {@code MPR_REDIS_*}), else {@code null}
  * @param callback the callback gateway's settings ({@code MPR_CALLBACK_*})
  * @param push push notification providers and their limits (see {@link PushConfig})
- * @param mongo how to reach MongoDB when {@code store} is {@link Store#MONGO} ({@code MONGODB_URI},
- *     {@code MPR_MONGO_*}), else {@code null}
+ * @param mongo how to reach MongoDB when {@code store} is {@link Store#MONGO} or {@link Store#TIERED}
+ *     ({@code MONGODB_URI}, {@code MPR_MONGO_*}), else {@code null}
+ * @param tiering how MongoDB is used behind Redis when {@code store} is {@link Store#TIERED}
+ *     ({@code THRESHOLD_TIMESTAMP}, {@code MPR_MONGO_WRITE_THROUGH}, {@code MPR_TIER_*}), else {@code null}
  */
 public record ServerConfig(
     int appPort,
@@ -66,7 +69,8 @@ public record ServerConfig(
     RedisSettings redis,
     CallbackConfig callback,
     PushConfig push,
-    MongoSettings mongo) {
+    MongoSettings mongo,
+    TieringSettings tiering) {
 
   /** The stores this build supports. */
   public enum Store {
@@ -77,7 +81,9 @@ public record ServerConfig(
     /** On Redis (single node or Cluster), shared by every instance. */
     REDIS,
     /** On MongoDB, for one instance (live sessions stay in the process). */
-    MONGO
+    MONGO,
+    /** On Redis, shared by every instance, with messages older than a threshold moved to MongoDB. */
+    TIERED
   }
 
   public static final String APP_PORT = "APP_PORT";
@@ -108,6 +114,12 @@ public record ServerConfig(
   public static final String MPR_MONGO_DATABASE = "MPR_MONGO_DATABASE";
   public static final String MPR_MONGO_TIMEOUT_MS = "MPR_MONGO_TIMEOUT_MS";
   public static final String MPR_MONGO_WRITE_CONCERN = "MPR_MONGO_WRITE_CONCERN";
+  public static final String THRESHOLD_TIMESTAMP = "THRESHOLD_TIMESTAMP";
+  public static final String MPR_MONGO_WRITE_THROUGH = "MPR_MONGO_WRITE_THROUGH";
+  public static final String MPR_MONGO_THREADS = "MPR_MONGO_THREADS";
+  public static final String MPR_TIER_BATCH = "MPR_TIER_BATCH";
+  public static final String MPR_TIER_INTERVAL_MS = "MPR_TIER_INTERVAL_MS";
+  public static final String MPR_TIER_LEASE_MS = "MPR_TIER_LEASE_MS";
 
   public ServerConfig {
     checkPort(APP_PORT, appPort);
@@ -137,15 +149,21 @@ public record ServerConfig(
       throw new ConfigurationException(MPR_MAX_PAYLOAD_BYTES,
           "must not exceed " + MPR_MAX_FRAME_BYTES + " (" + maxFrameBytes + "), not " + maxPayloadBytes);
     }
-    if ((store == Store.REDIS) != (redis != null)) {
-      throw new ConfigurationException(MPR_STORE, store == Store.REDIS
-          ? "is redis, but neither " + REDIS_URL + " nor " + REDIS_NODES + " is set"
+    boolean onRedis = store == Store.REDIS || store == Store.TIERED;
+    boolean onMongo = store == Store.MONGO || store == Store.TIERED;
+    if (onRedis != (redis != null)) {
+      throw new ConfigurationException(MPR_STORE, onRedis
+          ? "is " + store.name().toLowerCase(Locale.ROOT) + ", but neither " + REDIS_URL + " nor " + REDIS_NODES
+              + " is set"
           : "is " + store.name().toLowerCase(Locale.ROOT) + ", but Redis settings are given");
     }
-    if ((store == Store.MONGO) != (mongo != null)) {
-      throw new ConfigurationException(MPR_STORE, store == Store.MONGO
-          ? "is mongo, but " + MONGODB_URI + " is not set"
+    if (onMongo != (mongo != null)) {
+      throw new ConfigurationException(MPR_STORE, onMongo
+          ? "is " + store.name().toLowerCase(Locale.ROOT) + ", but " + MONGODB_URI + " is not set"
           : "is " + store.name().toLowerCase(Locale.ROOT) + ", but MongoDB settings are given");
+    }
+    if ((store == Store.TIERED) != (tiering != null)) {
+      throw new ConfigurationException(MPR_STORE, "tiering settings are given if and only if the store is tiered");
     }
     Set<String> secrets = new HashSet<>();
     for (AuthToken t : authTokens) {
@@ -169,12 +187,8 @@ public record ServerConfig(
     Env e = new Env(env);
     RedisSettings redis = e.redis();
     MongoSettings mongo = e.mongo();
-    if (redis != null && mongo != null) {
-      throw new ConfigurationException(MONGODB_URI, "is set together with " + (redis.isCluster() ? REDIS_NODES
-          : REDIS_URL) + ": Redis in front of MongoDB (tiering) arrives in a later version; this build runs on one"
-          + " of them, so unset " + MONGODB_URI + " or the Redis settings");
-    }
     Store store = e.store(MPR_STORE, redis != null, mongo != null);
+    TieringSettings tiering = e.tiering(mongo);
     return new ServerConfig(
         e.port(APP_PORT, 3500),
         e.port(WS_PORT, 3100),
@@ -195,7 +209,8 @@ public record ServerConfig(
         redis,
         CallbackConfig.read(e::get),
         PushConfig.fromEnvironment(e),
-        mongo);
+        mongo,
+        store == Store.TIERED ? tiering : null);
   }
 
   /** Whether clients must present a token. */
@@ -207,7 +222,7 @@ public record ServerConfig(
   public ServerConfig withPorts(int wsPort, int appPort) {
     return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens, maxFrameBytes,
         maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace,
-        redis, callback, push, mongo);
+        redis, callback, push, mongo, tiering);
   }
 
   /** The effective configuration as one block of {@code NAME=value} lines, tokens masked. */
@@ -243,6 +258,14 @@ public record ServerConfig(
       line(sb, MPR_MONGO_DATABASE, mongo.database());
       line(sb, MPR_MONGO_TIMEOUT_MS, mongo.timeout().toMillis());
       line(sb, MPR_MONGO_WRITE_CONCERN, writeConcernName(mongo.writeConcern()));
+    }
+    if (tiering != null) {
+      line(sb, THRESHOLD_TIMESTAMP, tiering.threshold().toMillis());
+      line(sb, MPR_MONGO_WRITE_THROUGH, tiering.writeThrough());
+      line(sb, MPR_MONGO_THREADS, tiering.coldThreads());
+      line(sb, MPR_TIER_BATCH, tiering.moveBatch());
+      line(sb, MPR_TIER_INTERVAL_MS, tiering.moveInterval().toMillis());
+      line(sb, MPR_TIER_LEASE_MS, tiering.leaseTtl().toMillis());
     }
     sb.append(callback.describe());
     push.describe(sb);
@@ -348,6 +371,9 @@ public record ServerConfig(
     Store store(String name, boolean redisConfigured, boolean mongoConfigured) {
       String v = get(name);
       if (v == null) {
+        if (redisConfigured && mongoConfigured) {
+          return Store.TIERED;
+        }
         return redisConfigured ? Store.REDIS : mongoConfigured ? Store.MONGO : Store.EMBEDDED;
       }
       Store store;
@@ -364,23 +390,28 @@ public record ServerConfig(
         case "mongo":
           store = Store.MONGO;
           break;
+        case "tiered":
+          store = Store.TIERED;
+          break;
         default:
-          throw new ConfigurationException(name, "must be embedded, memory, redis or mongo, not '" + v + "'");
+          throw new ConfigurationException(name, "must be embedded, memory, redis, mongo or tiered, not '" + v + "'");
       }
-      if (store == Store.MONGO && !mongoConfigured) {
-        throw new ConfigurationException(MONGODB_URI, "must be set when " + name + " is mongo");
+      boolean needsMongo = store == Store.MONGO || store == Store.TIERED;
+      boolean needsRedis = store == Store.REDIS || store == Store.TIERED;
+      if (needsMongo && !mongoConfigured) {
+        throw new ConfigurationException(MONGODB_URI, "must be set when " + name + " is " + v);
       }
-      if (store != Store.MONGO && mongoConfigured) {
+      if (!needsMongo && mongoConfigured) {
         throw new ConfigurationException(name, "is " + v + ", but " + MONGODB_URI + " is set: unset it, or leave "
-            + name + " unset (or mongo) to use MongoDB");
+            + name + " unset to use MongoDB" + (redisConfigured ? " behind Redis" : ""));
       }
-      if (store == Store.REDIS && !redisConfigured) {
+      if (needsRedis && !redisConfigured) {
         throw new ConfigurationException(REDIS_URL, "must be set (or " + REDIS_NODES + " for a cluster) when "
-            + name + " is redis");
+            + name + " is " + v);
       }
-      if (store != Store.REDIS && redisConfigured) {
+      if (!needsRedis && redisConfigured) {
         throw new ConfigurationException(name, "is " + v + ", but " + REDIS_URL + " or " + REDIS_NODES
-            + " is set: unset them, or leave " + name + " unset (or redis) to use Redis");
+            + " is set: unset them, or leave " + name + " unset to use Redis");
       }
       return store;
     }
@@ -448,6 +479,31 @@ public record ServerConfig(
       } catch (IllegalArgumentException ex) {
         throw new ConfigurationException(MPR_REDIS_KEY_PREFIX, ex.getMessage());
       }
+    }
+
+    /**
+     * The tiering settings (read and checked even when unused), or null without MongoDB. THRESHOLD_TIMESTAMP
+     * is, as in the TypeScript server, the age in milliseconds after which a message moves to MongoDB.
+     */
+    TieringSettings tiering(MongoSettings mongo) {
+      int threshold = integer(THRESHOLD_TIMESTAMP, 60_000, 0);
+      boolean writeThrough = bool(MPR_MONGO_WRITE_THROUGH, false);
+      int threads = integer(MPR_MONGO_THREADS, TieringSettings.DEFAULT_COLD_THREADS, 1);
+      int batch = integer(MPR_TIER_BATCH, TieringSettings.DEFAULT_MOVE_BATCH, 1);
+      if (batch > 10_000) {
+        throw new ConfigurationException(MPR_TIER_BATCH, "must be at most 10000, not " + batch);
+      }
+      int interval = integer(MPR_TIER_INTERVAL_MS, (int) TieringSettings.DEFAULT_MOVE_INTERVAL.toMillis(), 1);
+      int lease = integer(MPR_TIER_LEASE_MS, (int) TieringSettings.DEFAULT_LEASE_TTL.toMillis(), 100);
+      if (lease < 3L * interval) {
+        throw new ConfigurationException(MPR_TIER_LEASE_MS, "must be at least three times " + MPR_TIER_INTERVAL_MS
+            + " (" + interval + "), not " + lease);
+      }
+      if (mongo == null) {
+        return null;
+      }
+      return new TieringSettings(mongo, Duration.ofMillis(threshold), writeThrough, batch, Duration.ofMillis(interval),
+          Duration.ofMillis(lease), threads);
     }
 
     /** The MongoDB settings, or null when MONGODB_URI is not set. */

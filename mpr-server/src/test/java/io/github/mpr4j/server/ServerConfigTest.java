@@ -149,12 +149,53 @@ class ServerConfigTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"REDIS_URL=redis://cache:6379", "REDIS_NODES=cache1:7000,cache2:7000"})
-  void mongodb_together_with_redis_is_refused_until_tiering_arrives(String redisSetting) {
+  void mongodb_together_with_redis_selects_the_tiered_store_with_the_default_settings(String redisSetting) {
     String[] kv = redisSetting.split("=", 2);
-    ConfigurationException e = refused("MONGODB_URI", "mongodb://db:27017", kv[0], kv[1]);
-    assertEquals("MONGODB_URI", e.variable());
-    assertTrue(e.getMessage().contains(kv[0]) && e.getMessage().contains("tiering")
-        && e.getMessage().contains("arrives in a later version"), e.getMessage());
+    ServerConfig c = read("MONGODB_URI", "mongodb://db:27017", kv[0], kv[1]);
+    assertEquals(ServerConfig.Store.TIERED, c.store());
+    assertEquals("mongodb://db:27017", c.tiering().mongo().connectionString());
+    assertEquals(Duration.ofSeconds(60), c.tiering().threshold(), "THRESHOLD_TIMESTAMP's TypeScript default");
+    assertFalse(c.tiering().writeThrough());
+    assertEquals(500, c.tiering().moveBatch());
+    assertEquals(Duration.ofSeconds(1), c.tiering().moveInterval());
+    assertEquals(Duration.ofSeconds(30), c.tiering().leaseTtl());
+    assertTrue(c.describe().contains("THRESHOLD_TIMESTAMP=60000"), c.describe());
+  }
+
+  @Test
+  void tiering_settings_are_read() {
+    ServerConfig c = read("MPR_STORE", "tiered", "MONGODB_URI", "mongodb://db:27017", "REDIS_URL", "redis://cache:6379",
+        "THRESHOLD_TIMESTAMP", "3600000", "MPR_MONGO_WRITE_THROUGH", "true", "MPR_MONGO_THREADS", "8",
+        "MPR_TIER_BATCH", "200", "MPR_TIER_INTERVAL_MS", "250", "MPR_TIER_LEASE_MS", "5000");
+    assertEquals(Duration.ofHours(1), c.tiering().threshold());
+    assertTrue(c.tiering().writeThrough());
+    assertEquals(8, c.tiering().coldThreads());
+    assertEquals(200, c.tiering().moveBatch());
+    assertEquals(Duration.ofMillis(250), c.tiering().moveInterval());
+    assertEquals(Duration.ofMillis(5000), c.tiering().leaseTtl());
+    assertTrue(c.describe().contains("MPR_MONGO_WRITE_THROUGH=true"), c.describe());
+    assertEquals(null, read("MONGODB_URI", "mongodb://db:27017").tiering(), "MongoDB alone is not tiered");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "THRESHOLD_TIMESTAMP|-1", "THRESHOLD_TIMESTAMP|1m", "MPR_MONGO_WRITE_THROUGH|yes", "MPR_TIER_BATCH|0",
+      "MPR_TIER_BATCH|10001", "MPR_TIER_INTERVAL_MS|0", "MPR_TIER_LEASE_MS|99", "MPR_TIER_LEASE_MS|2000",
+      "MPR_MONGO_THREADS|0"})
+  void malformed_tiering_settings_name_the_variable(String variable, String value) {
+    Map<String, String> env = new HashMap<>(Map.of("MONGODB_URI", "mongodb://db:27017", "REDIS_URL",
+        "redis://cache:6379", "MPR_TIER_INTERVAL_MS", variable.equals("MPR_TIER_INTERVAL_MS") ? value : "1000"));
+    env.put(variable, value);
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> ServerConfig.fromEnvironment(env));
+    assertEquals(variable, e.variable());
+  }
+
+  @Test
+  void mpr_store_tiered_needs_both_redis_and_mongodb() {
+    assertEquals("MONGODB_URI", refused("MPR_STORE", "tiered", "REDIS_URL", "redis://cache:6379").variable());
+    assertEquals("REDIS_URL", refused("MPR_STORE", "tiered", "MONGODB_URI", "mongodb://db:27017").variable());
+    assertEquals("MPR_STORE", refused("MPR_STORE", "redis", "REDIS_URL", "redis://cache:6379", "MONGODB_URI",
+        "mongodb://db:27017").variable());
   }
 
   @Test

@@ -12,13 +12,10 @@ import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
 import static com.mongodb.client.model.Updates.set;
 
-import com.mongodb.ConnectionString;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
-import com.mongodb.ReadPreference;
-import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -39,7 +36,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -96,22 +92,7 @@ final class MongoQueueStore implements QueueStore {
   }
 
   static MongoClientSettings clientSettings(MongoSettings s) {
-    long ms = s.timeout().toMillis();
-    int intMs = (int) Math.min(Integer.MAX_VALUE, ms);
-    WriteConcern w = s.writeConcern() == MongoSettings.Acknowledgement.MAJORITY
-        ? WriteConcern.MAJORITY.withJournal(true)
-        : WriteConcern.W1.withJournal(true);
-    return MongoClientSettings.builder()
-        .applyConnectionString(new ConnectionString(s.connectionString()))
-        .applyToClusterSettings(b -> b.serverSelectionTimeout(ms, TimeUnit.MILLISECONDS))
-        .applyToSocketSettings(b -> b.connectTimeout(intMs, TimeUnit.MILLISECONDS)
-            .readTimeout(intMs, TimeUnit.MILLISECONDS))
-        .applyToConnectionPoolSettings(b -> b.maxWaitTime(ms, TimeUnit.MILLISECONDS))
-        // a server marked down by a failed operation is found again within about the timeout
-        .applyToServerSettings(b -> b.heartbeatFrequency(Math.max(500, Math.min(ms, 10_000)), TimeUnit.MILLISECONDS))
-        .writeConcern(w)
-        .readPreference(ReadPreference.primary())
-        .build();
+    return s.clientSettings();
   }
 
   private void createIndexes() {

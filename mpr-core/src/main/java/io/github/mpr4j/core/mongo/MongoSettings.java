@@ -1,8 +1,12 @@
 package io.github.mpr4j.core.mongo;
 
 import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.ReadPreference;
+import com.mongodb.WriteConcern;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How to reach MongoDB and where the queue store keeps its collections. Immutable; start from {@link
@@ -82,6 +86,29 @@ public record MongoSettings(String connectionString, String database, String col
 
   public MongoSettings withWriteConcern(Acknowledgement w) {
     return new MongoSettings(connectionString, database, collectionPrefix, timeout, w);
+  }
+
+  /**
+   * The driver's settings for these: the timeout bounds server selection, connecting, each read and the wait
+   * for a pooled connection; writes use the write concern with the journal; reads go to the primary.
+   */
+  public MongoClientSettings clientSettings() {
+    long ms = timeout.toMillis();
+    int intMs = (int) Math.min(Integer.MAX_VALUE, ms);
+    WriteConcern w = writeConcern == Acknowledgement.MAJORITY
+        ? WriteConcern.MAJORITY.withJournal(true)
+        : WriteConcern.W1.withJournal(true);
+    return MongoClientSettings.builder()
+        .applyConnectionString(new ConnectionString(connectionString))
+        .applyToClusterSettings(b -> b.serverSelectionTimeout(ms, TimeUnit.MILLISECONDS))
+        .applyToSocketSettings(b -> b.connectTimeout(intMs, TimeUnit.MILLISECONDS)
+            .readTimeout(intMs, TimeUnit.MILLISECONDS))
+        .applyToConnectionPoolSettings(b -> b.maxWaitTime(ms, TimeUnit.MILLISECONDS))
+        // a server marked down by a failed operation is found again within about the timeout
+        .applyToServerSettings(b -> b.heartbeatFrequency(Math.max(500, Math.min(ms, 10_000)), TimeUnit.MILLISECONDS))
+        .writeConcern(w)
+        .readPreference(ReadPreference.primary())
+        .build();
   }
 
   /** Where this connects, without credentials, for logs. */

@@ -49,6 +49,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisLiveSessions sessions;
   private final RedisDeliveryBus bus;
   private final RedisCallbackRegistry callbacks;
+  private final HotTier hotTier;
   private final Set<Object> open = new java.util.HashSet<>();
   private boolean closed;
 
@@ -63,6 +64,7 @@ public final class RedisBackend implements AutoCloseable {
     this.sessions = new RedisLiveSessions(this, script, keys);
     this.bus = new RedisDeliveryBus(this, keys, script);
     this.callbacks = new RedisCallbackRegistry(this, keys, settings.keyPrefix());
+    this.hotTier = new HotTier(store, script, keys);
     open.add(store);
     open.add(sessions);
     open.add(bus);
@@ -162,6 +164,11 @@ public final class RedisBackend implements AutoCloseable {
   /** The callback gateway's registrations, shared by every instance (closing it does nothing). */
   public CallbackRegistry callbackRegistry() {
     return callbacks;
+  }
+
+  /** The Redis side of the tiered store ({@code io.github.mpr4j.core.tiering}); internal. */
+  public HotTier hotTier() {
+    return hotTier;
   }
 
   /** The settings this backend was connected with. */

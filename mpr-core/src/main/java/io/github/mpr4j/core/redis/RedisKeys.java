@@ -18,11 +18,21 @@ final class RedisKeys {
     this.prefix = prefix;
   }
 
-  /** The six keys of a connection, in the order the queue script expects them. */
+  /** The eight keys of a connection, in the order the queue script expects them. */
   List<byte[]> connection(String connectionId) {
     String base = prefix + ":{" + escape(connectionId) + "}:";
     return List.of(bytes(base + "m"), bytes(base + "x"), bytes(base + "p"), bytes(base + "s"), bytes(base + "n"),
-        bytes(base + "live"));
+        bytes(base + "live"), bytes(base + "l"), bytes(base + "t"));
+  }
+
+  /** The tiering index: connection ids by the time their oldest message is due to move. */
+  List<byte[]> tierIndex() {
+    return List.of(bytes(prefix + ":{tier}:due"));
+  }
+
+  /** The tiering lease and its fence counter (one slot). */
+  List<byte[]> tierLease() {
+    return List.of(bytes(prefix + ":{tier}:lease"), bytes(prefix + ":{tier}:fence"));
   }
 
   /**
@@ -34,7 +44,7 @@ final class RedisKeys {
     return prefix + ":{" + escape(CallbackRegistry.connectionId(clientId)) + "}:registration";
   }
 
-  /** The six keys of a client's connection and, seventh, its registration key. */
+  /** The eight keys of a client's connection and, ninth, its registration key. */
   List<byte[]> callbackConnection(String clientId) {
     List<byte[]> all = new ArrayList<>(connection(CallbackRegistry.connectionId(clientId)));
     all.add(bytes(registration(clientId)));

@@ -59,7 +59,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
   public CompletableFuture<Optional<LiveSession>> appendRouted(StoredMessage message, long sendingUntilMillis) {
     String connectionId = message.connectionId();
     return script.call(keys.connection(connectionId), appendArgs(APPEND_ROUTED, message, sendingUntilMillis))
-        .thenCompose(reply -> aliveHolder(message, RedisLiveSessions.session(connectionId, reply)));
+        .thenCompose(reply -> alive(message, RedisLiveSessions.session(connectionId, reply)));
   }
 
   @Override
@@ -79,9 +79,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     if (!connectionId.equals(CallbackRegistry.connectionId(clientId))) {
       throw new IllegalArgumentException("not the connection of client " + clientId + ": " + connectionId);
     }
-    List<byte[]> args = appendArgs(APPEND_IF_REGISTERED, message, sendingUntilMillis);
-    args.add(5, number(message.receivedAtMillis()));
-    args.add(6, number(maxPending));
+    List<byte[]> args = appendArgs(APPEND_IF_REGISTERED, message, sendingUntilMillis, number(maxPending));
     return script.call(keys.callbackConnection(clientId), args).thenCompose(reply -> {
       List<?> fields = (List<?>) reply;
       long code = (Long) fields.get(0);
@@ -91,16 +89,16 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
       if (code == 1) {
         return CompletableFuture.completedFuture(GuardedAppend.refused(GuardedAppend.Result.TOO_MANY_PENDING));
       }
-      return aliveHolder(message, RedisLiveSessions.session(connectionId, fields.subList(1, fields.size())))
+      return alive(message, RedisLiveSessions.session(connectionId, fields.subList(1, fields.size())))
           .thenApply(GuardedAppend::appended);
     });
   }
 
   /**
-   * The session a message was appended as sending to, if its holder instance is alive; if that instance
-   * died without closing, the message is released to pending and the session removed (empty).
+   * The session a message was appended as sending to, if its holder instance is alive; if it died without
+   * closing, the message is released (it waits as pending) and the session removed.
    */
-  private CompletableFuture<Optional<LiveSession>> aliveHolder(StoredMessage message, Optional<LiveSession> session) {
+  CompletableFuture<Optional<LiveSession>> alive(StoredMessage message, Optional<LiveSession> session) {
     if (session.isEmpty() || backend.instances().isAlive(session.get().instanceId())) {
       return CompletableFuture.completedFuture(session);
     }
@@ -109,13 +107,22 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
         .thenApply(removed -> Optional.<LiveSession>empty());
   }
 
-  private static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
+  static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
+    return appendArgs(op, m, sendingUntil, null);
+  }
+
+  /** op, id, blob, sendingUntil, payloadBytes, receivedAt, [extra], recipient dids. */
+  static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil, byte[] extra) {
     List<byte[]> args = new ArrayList<>(7 + m.recipientDids().size());
     args.add(op);
     args.add(RedisKeys.bytes(m.id()));
     args.add(MessageBlobs.encode(m));
     args.add(number(sendingUntil));
     args.add(number(m.payload().byteSize()));
+    args.add(number(m.receivedAtMillis()));
+    if (extra != null) {
+      args.add(extra);
+    }
     for (String did : m.recipientDids()) {
       args.add(RedisKeys.bytes(did));
     }
@@ -230,7 +237,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     }
   }
 
-  private static List<StoredMessage> messages(String connectionId, Object reply) {
+  static List<StoredMessage> messages(String connectionId, Object reply) {
     List<?> flat = (List<?>) reply;
     List<StoredMessage> out = new ArrayList<>(flat.size() / 3);
     for (int i = 0; i + 2 < flat.size(); i += 3) {
@@ -239,7 +246,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     return out;
   }
 
-  private static int count(Object reply) {
+  static int count(Object reply) {
     return Math.toIntExact((Long) reply);
   }
 

@@ -4,6 +4,7 @@ import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.internal.LocalLiveSessions;
 import io.github.mpr4j.core.mongo.MongoQueueStores;
 import io.github.mpr4j.core.redis.RedisBackend;
+import io.github.mpr4j.core.tiering.TieredStores;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
@@ -77,9 +78,10 @@ public final class ServerRuntime {
       PickupQueue.Builder builder = PickupQueue.builder();
       LiveSessions liveSessions;
       PushDeduplicator deduplicator = PushDeduplicator.inProcess();
-      if (config.store() == ServerConfig.Store.REDIS) {
+      if (config.store() == ServerConfig.Store.REDIS || config.store() == ServerConfig.Store.TIERED) {
         redis = connectRedis();
-        builder.store(redis.queueStore()).deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId());
+        builder.store(config.store() == ServerConfig.Store.TIERED ? connectTiered(redis) : redis.queueStore())
+            .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId());
         liveSessions = redis.liveSessions();
         deduplicator = redisDeduplicator(redis);
       } else if (shared != null) {
@@ -147,6 +149,17 @@ public final class ServerRuntime {
       return RedisBackend.connect(config.redis());
     } catch (RuntimeException e) {
       throw new IllegalStateException("could not connect to " + config.redis().describe() + ": " + e, e);
+    }
+  }
+
+  /** Redis in front of MongoDB; on failure, Redis is closed again. */
+  private QueueStore connectTiered(RedisBackend backend) {
+    try {
+      return TieredStores.connect(backend, config.tiering());
+    } catch (RuntimeException e) {
+      backend.close();
+      redis = null;
+      throw new IllegalStateException("could not connect to " + config.mongo().describe() + ": " + e, e);
     }
   }
 
