@@ -135,10 +135,14 @@ local function isEmpty()
   return redis.call('EXISTS', M) == 0 and redis.call('EXISTS', L) == 0
 end
 
--- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt, then from `first` the recipient dids
-local function append(sendingUntil, first)
+-- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt, then from `first` the recipient dids.
+-- `tiered`: number the message with nextSeq (its number must never go back, even after its counter was
+-- deleted, and must follow Redis' clock, as the tiered store's write-through backups are numbered by time);
+-- else one more than the last (the Redis store alone keeps no message past its empty queue)
+local function append(sendingUntil, first, tiered)
   local id = ARGV[2]
-  local seq = nextSeq() -- wasted when the id is already here; sequences need only grow
+  -- wasted when the id is already here; sequences need only grow
+  local seq = tiered and nextSeq() or redis.call('INCR', N)
   local dids = {}
   for i = first, #ARGV do dids[#dids + 1] = ARGV[i] end
   local mt = {seq, tonumber(ARGV[5]), dids, tonumber(ARGV[6])}
@@ -368,12 +372,12 @@ elseif op == 'appendT' then
   if ARGV[7] == '1' then
     local session = redis.call('HMGET', LIVE, 's', 'i', 'h')
     if session[1] then
-      append(tonumber(ARGV[4]), 8)
+      append(tonumber(ARGV[4]), 8, true)
       return {wasEmpty, session[1], session[2], session[3]}
     end
-    append(0, 8)
+    append(0, 8, true)
   else
-    append(tonumber(ARGV[4]), 8)
+    append(tonumber(ARGV[4]), 8, true)
   end
   return {wasEmpty}
 
