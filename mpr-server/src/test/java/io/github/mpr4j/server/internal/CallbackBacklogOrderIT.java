@@ -14,17 +14,10 @@ import io.github.mpr4j.core.store.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -41,7 +34,6 @@ import org.junit.jupiter.api.Timeout;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class CallbackBacklogOrderIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
   void live_notifications_posted_while_the_backlog_is_taken_arrive_after_it_in_order_and_once() throws Exception {
@@ -70,20 +62,20 @@ class CallbackBacklogOrderIT {
         new LocalLiveSessions(), new LocalDeliveryBus(), CallbackRegistries.inMemory()));
     server.start();
     try {
-      Frames first = Frames.open(server, null);
+      BrowserSocket first = BrowserSocket.open(server, null);
       String clientId = first.next(Duration.ofSeconds(10)).get("clientId").asText();
       first.close();
       Thread.sleep(200);
       for (int i = 0; i < 3; i++) { // pending, or live to the closing socket and pending once it is gone
-        delivered(post(server, clientId, i));
+        delivered(BrowserSocket.post(server, clientId, "{\"n\":" + i + "}"));
       }
       CountDownLatch open = new CountDownLatch(1);
       gate.set(open);
-      Frames again = Frames.open(server, clientId);
+      BrowserSocket again = BrowserSocket.open(server, clientId);
       assertEquals("registered", again.next(Duration.ofSeconds(10)).get("type").asText());
       assertTrue(takeStarted.await(10, TimeUnit.SECONDS));
       for (int i = 3; i < 6; i++) {
-        assertEquals("live", delivered(post(server, clientId, i)));
+        assertEquals("live", delivered(BrowserSocket.post(server, clientId, "{\"n\":" + i + "}")));
       }
       assertNull(again.next(Duration.ofMillis(200)), "nothing is sent before the backlog");
       gate.set(null);
@@ -103,49 +95,5 @@ class CallbackBacklogOrderIT {
   private static String delivered(HttpResponse<String> r) throws Exception {
     assertEquals(202, r.statusCode(), r.body());
     return JSON.readTree(r.body()).get("delivered").asText();
-  }
-
-  private static HttpResponse<String> post(ServerRuntime server, String clientId, int n) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.appPort() + "/callback/"
-        + clientId)).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The frames a browser socket receives. */
-  private static final class Frames implements WebSocket.Listener {
-    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-    private final StringBuilder partial = new StringBuilder();
-    private WebSocket socket;
-
-    static Frames open(ServerRuntime server, String clientId) throws Exception {
-      Frames f = new Frames();
-      f.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.appPort()
-          + "/callback/ws" + (clientId == null ? "" : "?clientId=" + clientId)), f).get(10, TimeUnit.SECONDS);
-      return f;
-    }
-
-    JsonNode next(Duration wait) throws InterruptedException {
-      return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void close() {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(t -> null);
-      socket.abort();
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        try {
-          frames.add(JSON.readTree(partial.toString()));
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.github.mpr4j.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,18 +12,11 @@ import io.github.mpr4j.core.store.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +34,6 @@ import org.junit.jupiter.api.Timeout;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class TwoInstanceCallbackIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private ServerRuntime a;
   private ServerRuntime b;
@@ -91,8 +82,8 @@ class TwoInstanceCallbackIT {
 
   @Test
   void a_browser_on_instance_a_receives_live_what_a_backend_posts_to_instance_b() throws Exception {
-    try (Browser browser = Browser.connect(a, null)) {
-      HttpResponse<String> r = post(b, browser.clientId, "{\"from\":\"b\"}");
+    try (BrowserSocket browser = BrowserSocket.connect(a, null)) {
+      HttpResponse<String> r = BrowserSocket.post(b, browser.clientId, "{\"from\":\"b\"}");
       assertEquals(202, r.statusCode(), r.body());
       assertEquals("live", JSON.readTree(r.body()).get("delivered").asText());
       JsonNode n = browser.next(Duration.ofSeconds(10));
@@ -103,7 +94,7 @@ class TwoInstanceCallbackIT {
   @Test
   void a_browser_that_moves_between_instances_while_both_receive_posts_gets_every_notification() throws Exception {
     String clientId;
-    try (Browser first = Browser.connect(a, null)) {
+    try (BrowserSocket first = BrowserSocket.connect(a, null)) {
       clientId = first.clientId;
     }
     int total = 200;
@@ -111,7 +102,7 @@ class TwoInstanceCallbackIT {
     Thread poster = new Thread(() -> {
       for (int i = 0; i < total; i++) {
         try {
-          HttpResponse<String> r = post(i % 2 == 0 ? a : b, clientId, "{\"n\":" + i + "}");
+          HttpResponse<String> r = BrowserSocket.post(i % 2 == 0 ? a : b, clientId, "{\"n\":" + i + "}");
           if (r.statusCode() != 202) {
             throw new AssertionError("not accepted: " + i + " " + r.body());
           }
@@ -124,7 +115,7 @@ class TwoInstanceCallbackIT {
     poster.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
     for (int round = 0; round < 100 && received.size() < total && System.nanoTime() < deadline; round++) {
-      try (Browser browser = Browser.connect(round % 2 == 0 ? b : a, clientId)) {
+      try (BrowserSocket browser = BrowserSocket.connect(round % 2 == 0 ? b : a, clientId)) {
         assertEquals(clientId, browser.clientId);
         for (int k = 0; k < 20; k++) {
           JsonNode f = browser.next(Duration.ofMillis(50));
@@ -137,67 +128,12 @@ class TwoInstanceCallbackIT {
       }
     }
     poster.join(20_000);
-    try (Browser last = Browser.connect(b, clientId)) {
+    try (BrowserSocket last = BrowserSocket.connect(b, clientId)) {
       for (JsonNode f = last.next(Duration.ofMillis(500)); f != null; f = last.next(Duration.ofMillis(500))) {
         received.add(f.get("data").get("n").asInt());
         last.ack(f.get("id").asText());
       }
     }
     assertEquals(total, received.size(), "every accepted notification arrived at least once");
-  }
-
-  private static HttpResponse<String> post(ServerRuntime instance, String clientId, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.appPort() + "/callback/"
-        + clientId)).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** A browser's socket on the JDK's WebSocket client. */
-  private static final class Browser implements AutoCloseable, WebSocket.Listener {
-    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-    private final StringBuilder partial = new StringBuilder();
-    private WebSocket socket;
-    private String clientId;
-
-    static Browser connect(ServerRuntime instance, String clientId) throws Exception {
-      Browser br = new Browser();
-      br.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-          .buildAsync(URI.create("ws://127.0.0.1:" + instance.appPort() + "/callback/ws"
-              + (clientId == null ? "" : "?clientId=" + clientId)), br)
-          .get(10, TimeUnit.SECONDS);
-      JsonNode registered = br.next(Duration.ofSeconds(10));
-      assertTrue(registered != null && "registered".equals(registered.get("type").asText()), "" + registered);
-      br.clientId = registered.get("clientId").asText();
-      return br;
-    }
-
-    JsonNode next(Duration wait) throws InterruptedException {
-      return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void ack(String id) throws Exception {
-      socket.sendText("{\"type\":\"ack\",\"ids\":[\"" + id + "\"]}", true).get(10, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        try {
-          frames.add(JSON.readTree(partial.toString()));
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public void close() {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(t -> null);
-      socket.abort();
-    }
   }
 }
