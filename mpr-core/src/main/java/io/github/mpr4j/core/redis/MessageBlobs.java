@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The value a message is kept as in Redis: {@code receivedAt} (8 bytes), the number of recipients and each
- * recipient (varint length and UTF-8), then the payload's UTF-8 JSON text to the end.
+ * The blob Java writes for a message: {@code receivedAt} (8 bytes), the number of recipients and each
+ * recipient (varint length and UTF-8), then the payload's UTF-8 JSON text to the end. Redis keeps it in a
+ * record behind the script's meta: the meta's length (4 bytes, big-endian), the meta, then the blob.
  */
 final class MessageBlobs {
   private MessageBlobs() {}
@@ -34,17 +35,23 @@ final class MessageBlobs {
     return out.array();
   }
 
-  static StoredMessage decode(String id, String connectionId, long sendingUntilMillis, byte[] blob) {
-    ByteBuffer in = ByteBuffer.wrap(blob);
+  /** Decodes a record as the script returns it: the meta (skipped), then the blob. */
+  static StoredMessage decode(String id, String connectionId, long sendingUntilMillis, byte[] record) {
+    ByteBuffer in = ByteBuffer.wrap(record);
+    int metaLength = in.getInt();
+    if (metaLength < 0 || metaLength > record.length - Integer.BYTES) {
+      throw new IllegalStateException("a record of message " + id + " is malformed (meta length " + metaLength + ")");
+    }
+    in.position(Integer.BYTES + metaLength);
     long receivedAt = in.getLong();
     int n = Varints.get(in);
     List<String> dids = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int len = Varints.get(in);
-      dids.add(new String(blob, in.position(), len, StandardCharsets.UTF_8));
+      dids.add(new String(record, in.position(), len, StandardCharsets.UTF_8));
       in.position(in.position() + len);
     }
-    EncryptedMessage payload = EncryptedMessage.ofJsonUtf8(blob, in.position(), blob.length - in.position());
+    EncryptedMessage payload = EncryptedMessage.ofJsonUtf8(record, in.position(), record.length - in.position());
     return new StoredMessage(id, connectionId, dids, receivedAt, payload, sendingUntilMillis);
   }
 }

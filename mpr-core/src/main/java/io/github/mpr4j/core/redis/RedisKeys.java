@@ -18,10 +18,10 @@ final class RedisKeys {
     this.prefix = prefix;
   }
 
-  /** The eight keys of a connection, in the order the queue script expects them. */
+  /** The seven keys of a connection, in the order the queue script expects them. */
   List<byte[]> connection(String connectionId) {
     String base = prefix + ":{" + escape(connectionId) + "}:";
-    return List.of(bytes(base + "m"), bytes(base + "x"), bytes(base + "p"), bytes(base + "s"), bytes(base + "n"),
+    return List.of(bytes(base + "m"), bytes(base + "p"), bytes(base + "s"), bytes(base + "n"),
         bytes(base + "live"), bytes(base + "l"), bytes(base + "t"));
   }
 
@@ -44,7 +44,7 @@ final class RedisKeys {
     return prefix + ":{" + escape(CallbackRegistry.connectionId(clientId)) + "}:registration";
   }
 
-  /** The eight keys of a client's connection and, ninth, its registration key. */
+  /** The seven keys of a client's connection and, eighth, its registration key. */
   List<byte[]> callbackConnection(String clientId) {
     List<byte[]> all = new ArrayList<>(connection(CallbackRegistry.connectionId(clientId)));
     all.add(bytes(registration(clientId)));

@@ -1,25 +1,32 @@
 -- The queue of one connection, every operation one atomic step. All keys share the connection's hash tag.
--- KEYS[1] m: hash id -> blob (what Java decodes: receivedAt, recipients, payload)
--- KEYS[2] x: hash id -> meta, cmsgpack {seq, payloadBytes, {recipientDids}, receivedAt}
--- KEYS[3] p: zset of pending ids by seq; KEYS[3]..':'..did: the pending ids of one recipient by seq
--- KEYS[4] s: zset of sending ids by deadline (epoch ms); a deadline <= now counts as pending (lazily)
--- KEYS[5] n: the sequence counter (never below Redis' clock in microseconds, so it never goes backwards
+-- KEYS[1] m: hash id -> record: the meta's length (4 bytes, big-endian), the meta (cmsgpack {seq,
+--          payloadBytes, {recipientDids}, receivedAt}), then the blob Java encoded (receivedAt, recipients,
+--          payload); Java skips the meta. One field per message, so an append writes one hash entry.
+-- KEYS[2] p: zset of pending ids by seq; KEYS[2]..':'..did: the pending ids of one recipient by seq
+-- KEYS[3] s: zset of sending ids by deadline (epoch ms); a deadline <= now counts as pending (lazily)
+-- KEYS[4] n: the sequence counter (never below Redis' clock in microseconds, so it never goes backwards
 --          when it is deleted with an empty queue)
--- KEYS[6] live: hash of the connection's live session {s = sessionId, i = instanceId, h = holderId}
--- KEYS[7] l: tiering ledger, hash id -> token of the mover whose cold copy is the message, or '-' (deleted
+-- KEYS[5] live: hash of the connection's live session {s = sessionId, i = instanceId, h = holderId}
+-- KEYS[6] l: tiering ledger, hash id -> token of the mover whose cold copy is the message, or '-' (deleted
 --          here, its cold copy is garbage); see docs/mongodb.md
--- KEYS[8] t: tiering state, hash {v = moves committed, w = v when the cold tier was last seen without visible
+-- KEYS[7] t: tiering state, hash {v = moves committed, w = v when the cold tier was last seen without visible
 --          messages, f = highest mover fence seen}
--- KEYS[9] (appendIfRegistered only) the callback registration: its deadline (epoch ms), same hash tag
+-- KEYS[8] (appendIfRegistered only) the callback registration: its deadline (epoch ms), same hash tag
 -- Operations on the tiering index and lease get other KEYS (the op name says which).
 -- ARGV[1]: the operation; the others depend on it.
-local M, X, P, S, N, LIVE, L, T = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local M, P, S, N, LIVE, L, T = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local op = ARGV[1]
 
+-- the meta of a record
+local function metaOf(record)
+  return cmsgpack.unpack(string.sub(record, 5, 4 + struct.unpack('>I4', record)))
+end
+
+-- the meta of a message and its record, or nil
 local function meta(id)
-  local raw = redis.call('HGET', X, id)
-  if not raw then return nil end
-  return cmsgpack.unpack(raw)
+  local record = redis.call('HGET', M, id)
+  if not record then return nil end
+  return metaOf(record), record
 end
 
 local function addPending(id, mt)
@@ -76,7 +83,6 @@ local function forgetBulk(ids, metas)
   removePendingBulk(ids, metas)
   each_chunk(ids, function(...) redis.call('ZREM', S, ...) end)
   each_chunk(ids, function(...) redis.call('HDEL', M, ...) end)
-  each_chunk(ids, function(...) redis.call('HDEL', X, ...) end)
 end
 
 local function dropCounterIfEmpty()
@@ -88,9 +94,9 @@ end
 -- is garbage from now on)
 local function removeKnown(candidates, keep, tomb)
   local ids, metas = {}, {}
-  for k, raw in ipairs(hmget(X, candidates)) do
-    if raw then
-      local mt = cmsgpack.unpack(raw)
+  for k, record in ipairs(hmget(M, candidates)) do
+    if record then
+      local mt = metaOf(record)
       if keep(candidates[k], mt, k) then
         ids[#ids + 1] = candidates[k]
         metas[#metas + 1] = mt
@@ -104,13 +110,14 @@ local function removeKnown(candidates, keep, tomb)
   return ids
 end
 
--- sending messages whose deadline passed, for one recipient or all, oldest (by seq) first: {id, meta, deadline}
+-- sending messages whose deadline passed, for one recipient or all, oldest (by seq) first:
+-- {id, meta, deadline, record}
 local function expired(now, did)
   local raw = redis.call('ZRANGEBYSCORE', S, '-inf', now, 'WITHSCORES')
   local out = {}
   for i = 1, #raw, 2 do
-    local mt = meta(raw[i])
-    if mt and (not did or hasRecipient(mt, did)) then out[#out + 1] = {raw[i], mt, tonumber(raw[i + 1])} end
+    local mt, record = meta(raw[i])
+    if mt and (not did or hasRecipient(mt, did)) then out[#out + 1] = {raw[i], mt, tonumber(raw[i + 1]), record} end
   end
   if #out > 1 then table.sort(out, function(a, b) return a[2][1] < b[2][1] end) end
   return out
@@ -146,8 +153,8 @@ local function append(sendingUntil, first, tiered)
   local dids = {}
   for i = first, #ARGV do dids[#dids + 1] = ARGV[i] end
   local mt = {seq, tonumber(ARGV[5]), dids, tonumber(ARGV[6])}
-  if redis.call('HSETNX', X, id, cmsgpack.pack(mt)) == 0 then return 0 end
-  redis.call('HSET', M, id, ARGV[3])
+  local packed = cmsgpack.pack(mt)
+  if redis.call('HSETNX', M, id, struct.pack('>I4', #packed) .. packed .. ARGV[3]) == 0 then return 0 end
   if sendingUntil > 0 then redis.call('ZADD', S, sendingUntil, id) else addPending(id, mt) end
   return 1
 end
@@ -155,13 +162,15 @@ end
 -- Selects the oldest pending messages, hot (here) and cold (given: visible cold candidates {id, seq, bytes,
 -- previous deadline}, by seq), merged by seq within limit and limitBytes, and takes the hot ones (deletes
 -- them, with a tombstone each when `tomb`, or marks them sending). Returns the choice in order:
--- {id, meta or nil (cold), previous deadline, blob (hot only)}.
+-- {id, meta or nil (cold), previous deadline, record (hot only)}.
 local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb)
   local late = expired(now, did)
   local pids = redis.call('ZRANGE', did and (P .. ':' .. did) or P, 0, limit - 1)
-  local pmetas = {}
+  local pmetas, precords = {}, {}
   if #pids > 0 then
-    for k, raw in ipairs(hmget(X, pids)) do pmetas[k] = raw and cmsgpack.unpack(raw) end
+    for k, record in ipairs(hmget(M, pids)) do
+      if record then pmetas[k], precords[k] = metaOf(record), record end
+    end
   end
   local chosen = {}
   local i, j, c, bytes = 1, 1, 1, 0
@@ -177,9 +186,9 @@ local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb
       if not kind then break end
       local entry, size
       if kind == 'late' then
-        entry, size = {e[1], e[2], e[3]}, e[2][2]
+        entry, size = {e[1], e[2], e[3], e[4]}, e[2][2]
       elseif kind == 'pending' then
-        entry, size = {pids[j], pm, 0}, pm[2]
+        entry, size = {pids[j], pm, 0, precords[j]}, pm[2]
       else
         entry, size = {cc[1], nil, cc[4]}, cc[3]
       end
@@ -199,14 +208,6 @@ local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb
     end
   end
   if #ids == 0 then return chosen end
-  local blobs = hmget(M, ids)
-  local b = 1
-  for _, entry in ipairs(chosen) do
-    if entry[2] then
-      entry[4] = blobs[b]
-      b = b + 1
-    end
-  end
   if delete then
     forgetBulk(ids, metas)
     if tomb then for _, id in ipairs(ids) do redis.call('HSET', L, id, '-') end end
@@ -225,21 +226,21 @@ local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb
   return chosen
 end
 
--- claims the given ids that are pending at now; returns {id, previous deadline, seq} by seq
+-- claims the given ids that are pending at now; returns {id, previous deadline, seq, record} by seq
 local function claimCore(now, untilMs, first)
   local claimed = {}
   for k = first, #ARGV do
     local id = ARGV[k]
-    local mt = meta(id)
+    local mt, record = meta(id)
     if mt then
       local deadline = redis.call('ZSCORE', S, id)
       if not deadline then
         removePending(id, mt)
         redis.call('ZADD', S, untilMs, id)
-        claimed[#claimed + 1] = {id, 0, mt[1]}
+        claimed[#claimed + 1] = {id, 0, mt[1], record}
       elseif tonumber(deadline) <= now then
         redis.call('ZADD', S, untilMs, id)
-        claimed[#claimed + 1] = {id, tonumber(deadline), mt[1]}
+        claimed[#claimed + 1] = {id, tonumber(deadline), mt[1], record}
       end
     end
   end
@@ -277,7 +278,7 @@ end
 -- Whether a cold copy is visible: the hot copy, while it exists, is the message; a tombstone hides the cold
 -- copy; a shadow copy (written by a mover with `token`) is visible once the ledger names that token.
 local function coldVisible(id, token)
-  if redis.call('HEXISTS', X, id) == 1 then return false end
+  if redis.call('HEXISTS', M, id) == 1 then return false end
   local entry = redis.call('HGET', L, id)
   if token == '' then return entry ~= '-' end
   return entry == token
@@ -306,13 +307,13 @@ local function coldEmpty()
   return (w == v) and 1 or 0
 end
 
--- ARGV: op, now, sendingUntil, id...: claims; {id, previous deadline, blob[, seq]}... flat
+-- ARGV: op, now, sendingUntil, id...: claims; {id, previous deadline, record[, seq]}... flat
 local function claimReply(withSeq)
   local out = {}
   for _, c in ipairs(claimCore(tonumber(ARGV[2]), tonumber(ARGV[3]), 4)) do
     out[#out + 1] = c[1]
     out[#out + 1] = c[2]
-    out[#out + 1] = redis.call('HGET', M, c[1])
+    out[#out + 1] = c[4]
     if withSeq then out[#out + 1] = c[3] end
   end
   return out
@@ -354,7 +355,7 @@ elseif op == 'appendIfRegistered' then
   -- {0}: no registration alive at now; {1}: maxPending messages pending; else appended as appendRouted
   -- does: {2, sessionId, instanceId, holderId} (sending to that session) or {2} (pending)
   local now = tonumber(ARGV[6])
-  local deadline = redis.call('GET', KEYS[9])
+  local deadline = redis.call('GET', KEYS[8])
   if not deadline or tonumber(deadline) <= now then return {0} end
   if redis.call('ZCARD', P) + redis.call('ZCOUNT', S, '-inf', now) >= tonumber(ARGV[7]) then return {1} end
   local session = redis.call('HMGET', LIVE, 's', 'i', 'h')
@@ -421,7 +422,7 @@ elseif op == 'takeT' then
   -- tomb (1/0), coldEmpty (1/0: the cold tier holds no copy of this connection), then cold candidates by seq,
   -- five values each: id, seq, payloadBytes, token ('' when committed), previous deadline.
   -- Returns {'cold', v} when the caller must (re)read the cold tier, else {'ok', v, {id, 'h'|'c'}...,
-  -- {id, previous deadline, blob}... of the hot ones, garbage shadow ids}.
+  -- {id, previous deadline, record}... of the hot ones, garbage shadow ids}.
   local now, untilMs, limit, limitBytes = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
   local did = ARGV[7] ~= '' and ARGV[7] or nil
   local vSeen = tonumber(ARGV[8])
@@ -434,7 +435,7 @@ elseif op == 'takeT' then
       local id, token = ARGV[k], ARGV[k + 3]
       if coldVisible(id, token) then
         cold[#cold + 1] = {id, tonumber(ARGV[k + 1]), tonumber(ARGV[k + 2]), tonumber(ARGV[k + 4])}
-      elseif token ~= '' and redis.call('HEXISTS', X, id) == 0 then
+      elseif token ~= '' and redis.call('HEXISTS', M, id) == 0 then
         garbage[#garbage + 1] = id -- a shadow no mover can commit any more
       end
     end
@@ -478,7 +479,7 @@ elseif op == 'visible' then
   return out
 
 elseif op == 'claimT' then
-  -- ARGV: op, now, sendingUntil, id...; returns {coldEmpty, {id, previous deadline, blob, seq}...}
+  -- ARGV: op, now, sendingUntil, id...; returns {coldEmpty, {id, previous deadline, record, seq}...}
   return {coldEmpty(), claimReply(true)}
 
 -- releaseT, removeT and removeAllT return {coldEmpty, ids}
@@ -513,19 +514,20 @@ elseif op == 'ledgerDrop' then
 elseif op == 'moveRead' then
   -- ARGV: op, fence, cutoff (receivedAt at or before it moves), batch. Records the fence: a mover with a lower
   -- one can no longer commit here. Returns {'fenced'} or {'ok', ledger {id, value}..., candidates
-  -- {id, state (0 pending, else the deadline), seq, blob}...}
+  -- {id, state (0 pending, else the deadline), seq, record}...}
   local fence, cutoff, batch = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
   if tonumber(redis.call('HGET', T, 'f') or '0') > fence then return {'fenced'} end
   redis.call('HSET', T, 'f', fence)
   local ledger = redis.call('HGETALL', L)
-  local ids, states, metas = {}, {}, {}
+  local ids, states, metas, records = {}, {}, {}, {}
   local pids = redis.call('ZRANGE', P, 0, batch - 1)
   if #pids > 0 then
-    for k, raw in ipairs(hmget(X, pids)) do
-      if raw then
-        local mt = cmsgpack.unpack(raw)
+    for k, record in ipairs(hmget(M, pids)) do
+      if record then
+        local mt = metaOf(record)
         if (mt[4] or 0) <= cutoff then
-          ids[#ids + 1], states[#states + 1], metas[#metas + 1] = pids[k], 0, mt
+          local n = #ids + 1
+          ids[n], states[n], metas[n], records[n] = pids[k], 0, mt, record
         end
       end
     end
@@ -533,20 +535,18 @@ elseif op == 'moveRead' then
   local sending = redis.call('ZRANGE', S, 0, batch - 1, 'WITHSCORES')
   for k = 1, #sending, 2 do
     if #ids >= batch then break end
-    local mt = meta(sending[k])
+    local mt, record = meta(sending[k])
     if mt and (mt[4] or 0) <= cutoff then
-      ids[#ids + 1], states[#states + 1], metas[#metas + 1] = sending[k], tonumber(sending[k + 1]), mt
+      local n = #ids + 1
+      ids[n], states[n], metas[n], records[n] = sending[k], tonumber(sending[k + 1]), mt, record
     end
   end
   local out = {}
-  if #ids > 0 then
-    local blobs = hmget(M, ids)
-    for k = 1, #ids do
-      out[#out + 1] = ids[k]
-      out[#out + 1] = states[k]
-      out[#out + 1] = metas[k][1]
-      out[#out + 1] = blobs[k]
-    end
+  for k = 1, #ids do
+    out[#out + 1] = ids[k]
+    out[#out + 1] = states[k]
+    out[#out + 1] = metas[k][1]
+    out[#out + 1] = records[k]
   end
   return {'ok', ledger, out}
 
@@ -604,7 +604,7 @@ elseif op == 'sweepCheck' then
   -- ARGV: op, id...; for each: 'h' (a hot copy exists), 'l' (a ledger entry exists) or '' (neither)
   local out = {}
   for k = 2, #ARGV do
-    if redis.call('HEXISTS', X, ARGV[k]) == 1 then out[#out + 1] = 'h'
+    if redis.call('HEXISTS', M, ARGV[k]) == 1 then out[#out + 1] = 'h'
     elseif redis.call('HEXISTS', L, ARGV[k]) == 1 then out[#out + 1] = 'l'
     else out[#out + 1] = '' end
   end
