@@ -88,26 +88,32 @@ final class Mover implements AutoCloseable {
     thread.start();
   }
 
+  /** Rounds one interval apart, the first one interval after start (an instance starting has nothing urgent to move). */
   private void loop() {
-    long backoff = settings.moveInterval().toMillis();
+    long interval = settings.moveInterval().toMillis();
+    long backoff = interval;
+    long pause = interval;
     while (!closed) {
-      long pause = settings.moveInterval().toMillis();
+      try {
+        TimeUnit.MILLISECONDS.sleep(pause);
+      } catch (InterruptedException e) {
+        break;
+      }
+      if (closed) {
+        break;
+      }
+      pause = interval;
       try {
         runOnce(System.currentTimeMillis());
-        backoff = pause;
+        backoff = interval;
       } catch (RuntimeException e) {
         if (closed) {
           break;
         }
         // Redis or MongoDB unreachable: back off (up to 30 s) and resume by itself
-        backoff = Math.min(30_000, Math.max(pause, backoff * 2));
+        backoff = Math.min(30_000, Math.max(interval, backoff * 2));
         pause = backoff;
         log.warn("tiering mover failed, retrying in {} ms: {}", pause, e.toString());
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(pause);
-      } catch (InterruptedException e) {
-        break;
       }
     }
   }
