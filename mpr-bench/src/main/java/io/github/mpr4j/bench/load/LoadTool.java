@@ -1,7 +1,5 @@
 package io.github.mpr4j.bench.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
@@ -43,7 +41,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --seconds} and {@code --messages} and stops by itself.
  */
 public final class LoadTool {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** The first error answer of the run, shown in the report. */
   private final java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -341,13 +338,13 @@ public final class LoadTool {
       WsConnection[] self = new WsConnection[1];
       self[0] = WsConnection.open(group, uri, text -> {
         try {
-          JsonNode answer = JSON.readTree(text);
-          if (answer.has("error")) {
+          TakeAnswer answer = TakeAnswer.read(text);
+          if (answer.error()) {
             errors.incrementAndGet();
           }
-          JsonNode result = answer.get("result");
-          if (result != null && result.isArray()) {
-            if (result.isEmpty()) {
+          List<String> taken = answer.ids();
+          if (taken != null) {
+            if (taken.isEmpty()) {
               current[0] += sockets;
               if (current[0] >= connections || System.nanoTime() > deadline) {
                 finished.countDown();
@@ -356,11 +353,11 @@ public final class LoadTool {
               self[0].send(take(ids.incrementAndGet(), current[0]));
               return;
             }
-            StringBuilder list = new StringBuilder();
-            for (JsonNode m : result) {
-              list.append(list.length() == 0 ? "\"" : ",\"").append(m.get("id").textValue()).append('"');
+            StringBuilder list = new StringBuilder(taken.size() * 40);
+            for (String id : taken) {
+              list.append(list.length() == 0 ? "\"" : ",\"").append(id).append('"');
             }
-            drainedCount.addAndGet(result.size());
+            drainedCount.addAndGet(taken.size());
             self[0].send(Payloads.call(ids.incrementAndGet(), "removeMessages", "{\"connectionId\":\""
                 + Payloads.connectionId(current[0]) + "\",\"messageIds\":[" + list + "]}"));
           } else {
