@@ -110,15 +110,26 @@ local function removeKnown(candidates, keep, tomb)
   return ids
 end
 
--- sending messages whose deadline passed, for one recipient or all, oldest (by seq) first:
--- {id, meta, deadline, record}
+-- sending messages whose deadline passed, for one recipient or all, oldest (by seq) first: {id, meta,
+-- deadline}. Their records are read in chunks and only their metas kept (a take reads the records of those
+-- it chooses afterwards), so many expired messages do not hold their payloads in the script's memory.
 local function expired(now, did)
   local raw = redis.call('ZRANGEBYSCORE', S, '-inf', now, 'WITHSCORES')
   local out = {}
-  for i = 1, #raw, 2 do
-    local mt, record = meta(raw[i])
-    if mt and (not did or hasRecipient(mt, did)) then out[#out + 1] = {raw[i], mt, tonumber(raw[i + 1]), record} end
-  end
+  if #raw == 0 then return out end
+  local ids = {}
+  for i = 1, #raw, 2 do ids[#ids + 1] = raw[i] end
+  local k = 0
+  each_chunk(ids, function(...)
+    local part = redis.call('HMGET', M, ...)
+    for q = 1, #part do
+      k = k + 1
+      if part[q] then
+        local mt = metaOf(part[q])
+        if not did or hasRecipient(mt, did) then out[#out + 1] = {ids[k], mt, tonumber(raw[2 * k])} end
+      end
+    end
+  end)
   if #out > 1 then table.sort(out, function(a, b) return a[2][1] < b[2][1] end) end
   return out
 end
@@ -186,7 +197,7 @@ local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb
       if not kind then break end
       local entry, size
       if kind == 'late' then
-        entry, size = {e[1], e[2], e[3], e[4]}, e[2][2]
+        entry, size = {e[1], e[2], e[3]}, e[2][2]
       elseif kind == 'pending' then
         entry, size = {pids[j], pm, 0, precords[j]}, pm[2]
       else
@@ -208,6 +219,15 @@ local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb
     end
   end
   if #ids == 0 then return chosen end
+  local lateIds, lateEntries = {}, {}
+  for _, entry in ipairs(chosen) do
+    if entry[2] and not entry[4] then
+      lateIds[#lateIds + 1], lateEntries[#lateEntries + 1] = entry[1], entry
+    end
+  end
+  if #lateIds > 0 then
+    for k, record in ipairs(hmget(M, lateIds)) do lateEntries[k][4] = record end
+  end
   if delete then
     forgetBulk(ids, metas)
     if tomb then for _, id in ipairs(ids) do redis.call('HSET', L, id, '-') end end

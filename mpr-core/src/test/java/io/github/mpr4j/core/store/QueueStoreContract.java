@@ -260,6 +260,8 @@ public abstract class QueueStoreContract {
         LATER, LATER + 10_000));
     assertEquals(List.of("m1"), ids(after));
     assertEquals(LATER, after.get(0).sendingUntilMillis(), "returned as it was: sending until LATER");
+    assertEquals(message(CONNECTION, "m1").payload(), after.get(0).payload(), "with its payload");
+    assertEquals(List.of(ALICE), after.get(0).recipientDids());
   }
 
   @Test
