@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: starts the server jar on loopback with the given store, runs the load tool
 # against it, stops the server. Build first: mvn -q -B -DskipTests package
-# Each server instance is warmed up first with 10 s of addMessage (BENCH_WARMUP=0 skips it).
+# Each server instance is warmed up first with 10 s of addMessage, and in the callback mode with 10 s of
+# callbacks at 2,000/s through the same instances (BENCH_WARMUP=0 skips both).
 # Usage: bash scripts/bench-e2e.sh memory|embedded|redis MODE [load tool options...]
 #   e.g. bash scripts/bench-e2e.sh embedded add --seconds 20
 # With redis, a redis-server (from the PATH) is started on 127.0.0.1:${BENCH_REDIS_PORT:-13379}, without
@@ -54,6 +55,13 @@ if [ "${BENCH_WARMUP:-1}" = 1 ]; then
     java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode add \
       --uri "ws://127.0.0.1:$((ws + i))/" --seconds 10 --messages 200000 --connections 1000 > /dev/null
   done
+  if [ "$mode" = callback ]; then
+    # and the callback path itself (HTTP POST, the gateway, the browser socket, the ack), through the same
+    # instances as the measured run: 10 s at 2,000 POSTs/s, with another browser socket (another clientId)
+    java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode callback \
+      --uri "ws://127.0.0.1:$ws/" --app-uri "http://127.0.0.1:$app/" "${sender[@]}" \
+      --rate 2000 --seconds 10 --warmup-seconds 0 > /dev/null
+  fi
 fi
 [ "$store" = redis ] && redis-cli -p "$redis_port" config resetstat >/dev/null
 java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode "$mode" \
