@@ -9,6 +9,7 @@ import io.github.mpr4j.protocol.QueuedMessage;
 import io.github.mpr4j.protocol.RemoveLiveSessionOptions;
 import io.github.mpr4j.protocol.RemoveMessagesOptions;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -197,7 +198,10 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   private void write(String text) {
     Channel ch = channel;
     if (ch != null && ch.isActive()) {
-      ch.eventLoop().execute(() -> ch.writeAndFlush(new TextWebSocketFrame(text), ch.voidPromise()));
+      // encoded in one pass into a pooled buffer (new TextWebSocketFrame(String) counts the UTF-8 bytes
+      // first, then copies into an unpooled one)
+      ch.eventLoop().execute(() -> ch.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ch.alloc(), text)),
+          ch.voidPromise()));
     }
   }
 
