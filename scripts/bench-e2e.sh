@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: starts the server jar on loopback with the given store, runs the load tool
 # against it, stops the server. Build first: mvn -q -B -DskipTests package
-# Each server instance is warmed up first with 10 s of addMessage, and in the live mode with 10 s of live
-# deliveries at 1,000/s through the same instances (BENCH_WARMUP=0 skips both).
+# Each server instance is warmed up first with 10 s of addMessage, and in the live and callback modes
+# with 10 s of the measured path itself through the same instances: live deliveries at 1,000/s, callbacks
+# at 2,000/s (BENCH_WARMUP=0 skips all of it).
 # Usage: bash scripts/bench-e2e.sh memory|embedded|redis MODE [load tool options...]
 #   e.g. bash scripts/bench-e2e.sh embedded add --seconds 20
 # With redis, a redis-server (from the PATH) is started on 127.0.0.1:${BENCH_REDIS_PORT:-13379}, without
@@ -60,6 +61,13 @@ if [ "${BENCH_WARMUP:-1}" = 1 ]; then
     # instances as the measured run: 10 s at 1,000 messages/s to live sessions on the same connections
     java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode live \
       --uri "ws://127.0.0.1:$ws/" "${sender[@]}" --rate 1000 --seconds 10 --warmup-seconds 0 > /dev/null
+  fi
+  if [ "$mode" = callback ]; then
+    # and the callback path itself (HTTP POST, the gateway, the browser socket, the ack), through the same
+    # instances as the measured run: 10 s at 2,000 POSTs/s, with another browser socket (another clientId)
+    java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode callback \
+      --uri "ws://127.0.0.1:$ws/" --app-uri "http://127.0.0.1:$app/" "${sender[@]}" \
+      --rate 2000 --seconds 10 --warmup-seconds 0 > /dev/null
   fi
 fi
 [ "$store" = redis ] && redis-cli -p "$redis_port" config resetstat >/dev/null

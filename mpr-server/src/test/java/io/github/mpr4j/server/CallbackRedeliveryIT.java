@@ -77,6 +77,25 @@ class CallbackRedeliveryIT {
   }
 
   @Test
+  void acks_sent_just_before_the_socket_closes_count() throws Exception {
+    // acked ids gather for a few milliseconds before their removal; the socket's end removes them first
+    String id;
+    try (CallbackBrowser b = CallbackBrowser.register(server)) {
+      id = b.clientId;
+      for (int i = 0; i < 3; i++) {
+        CallbackBrowser.post(server, id, "{\"n\":" + i + "}");
+      }
+      List<JsonNode> got = b.notifications(3);
+      b.ack(got.get(0).get("id").asText(), got.get(1).get("id").asText());
+    } // closes at once
+    try (CallbackBrowser b = CallbackBrowser.resume(server, id)) {
+      List<JsonNode> again = b.notifications(1);
+      assertEquals(2, n(again.get(0)));
+      assertNull(b.within(Duration.ofMillis(500)), "the acknowledged ones are gone");
+    }
+  }
+
+  @Test
   void the_backlog_comes_before_notifications_posted_while_it_is_sent() throws Exception {
     String id;
     try (CallbackBrowser b = CallbackBrowser.register(server)) {

@@ -102,7 +102,22 @@ final class CallbackLoad {
     AtomicLong sent = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     long t0 = System.nanoTime();
-    try (Posters posters = new Posters(group.next(), target, postConnections, errors)) {
+    // per measured second (by answer): the most POSTs that waited in the tool for a free connection, and
+    // the answers' times (request written to response read), to tell a slow server from a queue in the tool
+    int[] waitingBySecond = new int[seconds + 16];
+    long[] answerTimes = new long[latencies.length];
+    AtomicInteger answered = new AtomicInteger();
+    try (Posters posters = new Posters(group.next(), target, postConnections, errors, (written, waiting) -> {
+      long now = System.nanoTime();
+      if (written >= measureFrom) {
+        int i = answered.getAndIncrement();
+        if (i < answerTimes.length) {
+          answerTimes[i] = now - written;
+        }
+        int second = (int) Math.min(waitingBySecond.length - 1, (now - measureFrom) / 1_000_000_000L);
+        waitingBySecond[second] = Math.max(waitingBySecond[second], waiting);
+      }
+    })) {
       CountDownLatch done = new CountDownLatch(1);
       ScheduledFuture<?>[] pacer = new ScheduledFuture<?>[1];
       posters.loop.schedule(() -> cpuFrom[0] = serverCpuTicks.getAsLong(),
@@ -138,12 +153,31 @@ final class CallbackLoad {
       slow += worstBySecond[i] > SLOW_NANOS ? 1 : 0;
       worst = worstBySecond[i] > worstBySecond[worst] ? i : worst;
     }
+    long[] answers = Arrays.copyOf(answerTimes, Math.min(answered.get(), answerTimes.length));
+    Arrays.sort(answers);
+    StringBuilder perSecond = new StringBuilder();
+    for (int i = 0; i < seconds; i++) {
+      perSecond.append(i == 0 ? "" : " ").append(String.format(java.util.Locale.ROOT, "%.1f/%d",
+          worstBySecond[i] / 1e6, waitingBySecond[i]));
+    }
     String timeline = String.format(java.util.Locale.ROOT,
-        "seconds with a notification later than 10 ms: %d of %d; the worst second: %d (%.1f ms)", slow, seconds,
-        worst, worstBySecond[worst] / 1e6);
+        "seconds with a notification later than 10 ms: %d of %d; the worst second: %d (%.1f ms)%n"
+            + "POST answer time (written to answered) p50=%.3fms p99=%.3fms max=%.3fms%n"
+            + "per second, the latest notification (ms) / the most POSTs waiting for a connection: %s",
+        slow, seconds, worst, worstBySecond[worst] / 1e6, pct(answers, 0.5), pct(answers, 0.99),
+        answers.length == 0 ? 0 : answers[answers.length - 1] / 1e6, perSecond);
     return new LoadTool.Result("callback@" + rate + "/s", received.get(), errors.get(), elapsed, cpuMicros,
         Arrays.copyOf(latencies, measured),
         lost > 0 ? timeline + "\n" + lost + " callbacks posted were not received within 5 s" : timeline);
+  }
+
+  private static double pct(long[] sorted, double p) {
+    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+  }
+
+  /** Told of each answer: when its request was written (nanoTime), and how many POSTs wait then. */
+  private interface AnswerListener {
+    void answered(long writtenNanos, int waiting);
   }
 
   /** A few keep-alive connections on one event loop; POSTs wait in a queue for a free connection. */
@@ -151,12 +185,16 @@ final class CallbackLoad {
     final EventLoop loop;
     private final URI target;
     private final AtomicLong errors;
+    private final AnswerListener listener;
+    private final java.util.Map<Channel, Long> writtenAt = new java.util.HashMap<>();
     private final ArrayDeque<String> waiting = new ArrayDeque<>();
     private final ArrayDeque<Channel> free = new ArrayDeque<>();
     private final List<Channel> all = new ArrayList<>();
 
-    Posters(EventLoop loop, URI target, int connections, AtomicLong errors) throws Exception {
+    Posters(EventLoop loop, URI target, int connections, AtomicLong errors, AnswerListener listener)
+        throws Exception {
       this.loop = loop;
+      this.listener = listener;
       this.target = target;
       this.errors = errors;
       Bootstrap b = new Bootstrap().group(loop).channel(Transport.socketChannel())
@@ -190,6 +228,10 @@ final class CallbackLoad {
     }
 
     private void release(Channel ch) {
+      Long written = writtenAt.remove(ch);
+      if (written != null) {
+        listener.answered(written, waiting.size());
+      }
       free.add(ch);
       drain();
     }
@@ -203,6 +245,7 @@ final class CallbackLoad {
         req.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + target.getPort())
             .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
             .setInt(HttpHeaderNames.CONTENT_LENGTH, req.content().readableBytes());
+        writtenAt.put(ch, System.nanoTime());
         ch.writeAndFlush(req);
       }
     }

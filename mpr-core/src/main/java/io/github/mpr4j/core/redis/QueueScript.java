@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,8 +35,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * share one write, one read and one round trip, as group commit does for a disk. A call is still one
  * EVALSHA, atomic on its own. The script is loaded again, on the node that owns the connection's slot,
  * whenever Redis answers NOSCRIPT (after a restart, say). A publish that follows a call's reply (a message
- * for a session held elsewhere) is queued by the sender thread that completed the call, which finds it
- * when it looks for more work: no other thread has to wake up for it.
+ * for a session held elsewhere) is queued by the sender thread that completed the call, in a queue of its
+ * own, and sent in that sender's next batch: no other thread has to wake up for it.
  */
 final class QueueScript implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueScript.class);
@@ -46,7 +47,7 @@ final class QueueScript implements AutoCloseable {
   private final byte[] source;
   private final byte[] sha;
   private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
-  private final List<Thread> senders = new ArrayList<>();
+  private final List<Sender> senders = new ArrayList<>();
   private volatile boolean closed;
 
   private final boolean cluster;
@@ -73,7 +74,7 @@ final class QueueScript implements AutoCloseable {
     }
     this.sha = sha1Hex(source);
     for (int i = 0; i < SENDERS; i++) {
-      Thread t = new Thread(this::send, "mpr-redis-pipeline-" + (i + 1));
+      Sender t = new Sender(this, "mpr-redis-pipeline-" + (i + 1));
       t.setDaemon(true);
       senders.add(t);
       t.start();
@@ -82,7 +83,7 @@ final class QueueScript implements AutoCloseable {
 
   /** Runs one operation on the keys of one connection and waits for its answer. */
   Object run(List<byte[]> keys, List<byte[]> args) {
-    if (senders.contains(Thread.currentThread())) {
+    if (Thread.currentThread() instanceof Sender s && s.script == this) {
       // called from an action that depends on a reply: waiting for the queue here could wait for itself
       return evalsha(new Eval(keys, args, null));
     }
@@ -111,25 +112,55 @@ final class QueueScript implements AutoCloseable {
     return enqueue(new Publish(channel, data, new CompletableFuture<>()));
   }
 
+  /**
+   * Queues a call. One that a sender thread makes while it completes the calls of its batch (a publish
+   * after an append's reply, say) stays with that sender, which sends it in its next batch: the shared
+   * queue would wake the other sender for it, one more thread hand-off per call.
+   */
   private CompletableFuture<Object> enqueue(Call c) {
     if (closed) {
       c.result().completeExceptionally(new IllegalStateException("the Redis connection is closed"));
+    } else if (Thread.currentThread() instanceof Sender s && s.script == this) {
+      s.followUps.add(c);
     } else {
       calls.add(c);
     }
     return c.result();
   }
 
-  private void send() {
+  /** A sender thread, with the calls it queued itself. */
+  private static final class Sender extends Thread {
+    final QueueScript script;
+    final ArrayDeque<Call> followUps = new ArrayDeque<>();
+
+    Sender(QueueScript script, String name) {
+      super(name);
+      this.script = script;
+    }
+
+    @Override
+    public void run() {
+      script.send(this);
+    }
+  }
+
+  private void send(Sender self) {
     List<Call> batch = new ArrayList<>(MAX_BATCH);
+    ArrayDeque<Call> followUps = self.followUps;
     while (!closed) {
       try {
-        Call first = calls.poll(100, TimeUnit.MILLISECONDS);
+        Call first = followUps.poll();
         if (first == null) {
-          continue;
+          first = calls.poll(100, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
         }
         batch.add(first);
-        calls.drainTo(batch, MAX_BATCH - 1);
+        while (batch.size() < MAX_BATCH && !followUps.isEmpty()) {
+          batch.add(followUps.poll());
+        }
+        calls.drainTo(batch, MAX_BATCH - batch.size());
         if (batch.size() == 1 && first instanceof Eval eval) {
           sendOne(eval);
         } else {
@@ -145,6 +176,10 @@ final class QueueScript implements AutoCloseable {
       } finally {
         batch.clear();
       }
+    }
+    Call c;
+    while ((c = followUps.poll()) != null) {
+      c.result().completeExceptionally(new IllegalStateException("the Redis connection is closed"));
     }
     failPending();
   }

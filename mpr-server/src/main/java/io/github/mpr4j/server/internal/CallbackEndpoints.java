@@ -126,7 +126,9 @@ final class CallbackEndpoints {
     }
     Channel ch = ctx.channel();
     ch.config().setAutoRead(false); // one request at a time per connection: answers keep request order
-    gateway.post(clientId, payload).whenComplete((outcome, error) -> {
+    // the answer is built and written on the connection's event loop: one task, not a write task and an
+    // auto-read task, and the store's thread that completes the POST goes back to its work at once
+    gateway.post(clientId, payload).whenCompleteAsync((outcome, error) -> {
       FullHttpResponse r;
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -151,8 +153,8 @@ final class CallbackEndpoints {
         }
       }
       HttpResponses.send(ctx, r, keepAlive);
-      ch.eventLoop().execute(() -> ch.config().setAutoRead(true));
-    });
+      ch.config().setAutoRead(true);
+    }, ch.eventLoop());
   }
 
   private boolean authorized(String header) {

@@ -1,10 +1,9 @@
 package io.github.mpr4j.server.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.protocol.AddMessageOptions;
@@ -21,7 +20,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +53,6 @@ final class CallbackGateway implements AutoCloseable {
   /** The one recipient of every notification (removeAllMessages needs one). */
   static final String RECIPIENT = "callback";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectReader BODY_READER = JSON.readerFor(JsonNode.class)
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** The outcome of a POST. */
   enum Status { LIVE, PENDING, UNKNOWN_CLIENT, TOO_MANY_PENDING }
@@ -154,19 +153,40 @@ final class CallbackGateway implements AutoCloseable {
   }
 
   /**
-   * Parses a notification body: exactly one JSON value.
+   * Parses a notification body: exactly one JSON value. The value is copied token by token into the
+   * payload's UTF-8 bytes (compact: insignificant whitespace goes), without a tree or a String of it.
    *
    * @return the stored payload {@code {"data":<compact body>}}, or {@code null} when the body is not JSON
    */
   static EncryptedMessage payloadOf(byte[] body) {
-    try {
-      JsonNode node = BODY_READER.readValue(body);
-      if (node == null || node.isMissingNode()) {
-        return null;
+    Utf8Out out = new Utf8Out(body.length + 16);
+    out.write(DATA_PREFIX, 0, DATA_PREFIX.length);
+    try (JsonParser parser = JSON.getFactory().createParser(body);
+        JsonGenerator copy = JSON.getFactory().createGenerator(out)) {
+      if (parser.nextToken() == null) {
+        return null; // empty, or only whitespace
       }
-      return EncryptedMessage.ofJson("{\"data\":" + JSON.writeValueAsString(node) + "}");
+      copy.copyCurrentStructure(parser);
+      if (parser.nextToken() != null) {
+        return null; // more than one value
+      }
     } catch (IOException e) {
       return null;
+    }
+    out.write('}');
+    return out.payload();
+  }
+
+  private static final byte[] DATA_PREFIX = "{\"data\":".getBytes(StandardCharsets.US_ASCII);
+
+  /** The payload's UTF-8 bytes as they are written, wrapped without another copy of the text. */
+  private static final class Utf8Out extends ByteArrayOutputStream {
+    Utf8Out(int size) {
+      super(size);
+    }
+
+    EncryptedMessage payload() {
+      return EncryptedMessage.ofJsonUtf8(buf, 0, count);
     }
   }
 

@@ -9,6 +9,7 @@ import io.github.mpr4j.protocol.QueuedMessage;
 import io.github.mpr4j.protocol.RemoveLiveSessionOptions;
 import io.github.mpr4j.protocol.RemoveMessagesOptions;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ordering: live deliveries that arrive while the backlog is being sent are held back and sent after
  * it, skipping any the backlog already carried, so the browser sees queue order. Writes happen under one
- * lock, so frames leave in the order they were decided. Store calls complete on the queue's workers; the
+ * lock, so frames leave in the order they were decided. Acked ids gather for {@value #ACK_LINGER_MILLIS} ms
+ * (or up to {@value #MAX_ACK_IDS}) and are removed by one store call; the session ends only after them. Store calls complete on the queue's workers; the
  * event loop only decodes frames and writes.
  */
 final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implements MessagesReceivedListener {
@@ -48,6 +52,11 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   private static final int BACKLOG_BATCH = 200;
   /** Ids one ack frame may carry. */
   static final int MAX_ACK_IDS = 1000;
+  /**
+   * How long acked ids gather before one removal carries them all: a browser acks each notification, and
+   * a removal per ack costs a store call (on Redis a wake-up of a pipeline thread and a script call).
+   */
+  static final long ACK_LINGER_MILLIS = 5;
   /** Close code when a newer socket took over the same clientId: client.js does not reconnect then. */
   static final int CLOSE_REPLACED = 4001;
   /** Close code when the source address made too many registrations. */
@@ -67,6 +76,9 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   private volatile String sessionId;
   /** The removals of the acks received so far; the session ends only after them. */
   private volatile CompletableFuture<Void> acks = CompletableFuture.completedFuture(null);
+  /** Acked ids not yet handed to a removal (guarded by itself), and whether a flush is scheduled. */
+  private final List<String> ackedIds = new ArrayList<>();
+  private boolean ackFlushScheduled;
   /** While the backlog is sent: live deliveries held back, and ids already sent; both null afterwards. */
   private List<QueuedMessage> heldBack = new ArrayList<>();
   private Set<String> sentInBacklog = new HashSet<>();
@@ -197,7 +209,10 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   private void write(String text) {
     Channel ch = channel;
     if (ch != null && ch.isActive()) {
-      ch.eventLoop().execute(() -> ch.writeAndFlush(new TextWebSocketFrame(text), ch.voidPromise()));
+      // encoded in one pass into a pooled buffer (new TextWebSocketFrame(String) counts the UTF-8 bytes
+      // first, then copies into an unpooled one)
+      ch.eventLoop().execute(() -> ch.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ch.alloc(), text)),
+          ch.voidPromise()));
     }
   }
 
@@ -243,12 +258,46 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
       write("{\"type\":\"error\",\"message\":\"not registered yet\"}");
       return;
     }
-    List<String> ids = new ArrayList<>();
-    for (JsonNode n : frame.path("ids")) {
-      if (n.isTextual() && ids.size() < MAX_ACK_IDS) {
-        ids.add(n.asText());
+    int added = 0;
+    boolean flushNow;
+    boolean schedule = false;
+    synchronized (ackedIds) {
+      for (JsonNode n : frame.path("ids")) {
+        if (n.isTextual() && added < MAX_ACK_IDS) {
+          ackedIds.add(n.asText());
+          added++;
+        }
+      }
+      flushNow = ackedIds.size() >= MAX_ACK_IDS;
+      if (!flushNow && !ackFlushScheduled && !ackedIds.isEmpty()) {
+        ackFlushScheduled = true;
+        schedule = true;
       }
     }
+    if (schedule) {
+      try {
+        channel.eventLoop().schedule(this::flushAcks, ACK_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        flushNow = true; // the event loop is shutting down
+      }
+    }
+    if (flushNow) {
+      flushAcks();
+    }
+  }
+
+  /** Hands the acked ids gathered so far to one removal. */
+  private void flushAcks() {
+    List<String> ids;
+    synchronized (ackedIds) {
+      ackFlushScheduled = false;
+      if (ackedIds.isEmpty()) {
+        return;
+      }
+      ids = List.copyOf(ackedIds);
+      ackedIds.clear();
+    }
+    String id = clientId;
     CompletableFuture<Void> removal = gateway.ack(id, ids).exceptionally(e -> {
       log.debug("ack of {} notifications failed: {}", ids.size(), e.toString());
       return null;
@@ -280,6 +329,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
     }
     String id = clientId;
     String session = sessionId;
+    flushAcks(); // the acks still gathering go first
     acks.handle((v, e) -> null)
         .thenCompose(v -> h.removeLiveSession(new RemoveLiveSessionOptions(CallbackGateway.connectionId(id), session))
             .handle((removed, e) -> null))
