@@ -113,14 +113,16 @@ final class QueueScript implements AutoCloseable {
   }
 
   /**
-   * Queues a call. One that a sender thread makes while it completes the calls of its batch (a publish
-   * after an append's reply, say) stays with that sender, which sends it in its next batch: the shared
-   * queue would wake the other sender for it, one more thread hand-off per call.
+   * Queues a call. A publish that a sender thread makes while it completes the calls of its batch (after an
+   * append's reply) stays with that sender, which sends it in its next batch: the shared queue would wake
+   * the other sender for it, one more thread hand-off per call. Only publishes: nobody waits for one, while
+   * a script call made there may be waited for on that very thread (a synchronous store call in a
+   * completion), which the other sender must then be free to answer.
    */
   private CompletableFuture<Object> enqueue(Call c) {
     if (closed) {
       c.result().completeExceptionally(new IllegalStateException("the Redis connection is closed"));
-    } else if (Thread.currentThread() instanceof Sender s && s.script == this) {
+    } else if (c instanceof Publish && Thread.currentThread() instanceof Sender s && s.script == this) {
       s.followUps.add(c);
     } else {
       calls.add(c);
