@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: starts the server jar on loopback with the given store, runs the load tool
 # against it, stops the server. Build first: mvn -q -B -DskipTests package
-# Each server instance is warmed up first with 10 s of addMessage, and in the live and callback modes
-# with 10 s of the measured path itself through the same instances: live deliveries at 1,000/s, callbacks
-# at 2,000/s (BENCH_WARMUP=0 skips all of it).
+# Each server instance is warmed up first with 10 s of addMessage, and in the live, callback and drain
+# modes with the measured path itself through the same instances: 10 s of live deliveries at 1,000/s, 10 s
+# of callbacks at 2,000/s, a drain of all that the warm-up added and 100,000 more (BENCH_WARMUP=0 skips
+# all of it).
 # Usage: bash scripts/bench-e2e.sh memory|embedded|redis MODE [load tool options...]
 #   e.g. bash scripts/bench-e2e.sh embedded add --seconds 20
 # With redis, a redis-server (from the PATH) is started on 127.0.0.1:${BENCH_REDIS_PORT:-13379}, without
@@ -61,6 +62,11 @@ if [ "${BENCH_WARMUP:-1}" = 1 ]; then
     # instances as the measured run: 10 s at 1,000 messages/s to live sessions on the same connections
     java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode live \
       --uri "ws://127.0.0.1:$ws/" "${sender[@]}" --rate 1000 --seconds 10 --warmup-seconds 0 > /dev/null
+  fi
+  if [ "$mode" = drain ]; then
+    # and the drain path itself: a first drain empties the connections the warm-up filled, with 100,000 more
+    java -cp mpr-bench/target/mpr-bench.jar io.github.mpr4j.bench.load.LoadTool --mode drain \
+      --uri "ws://127.0.0.1:$ws/" --messages 100000 --seconds 120 > /dev/null
   fi
   if [ "$mode" = callback ]; then
     # and the callback path itself (HTTP POST, the gateway, the browser socket, the ack), through the same
