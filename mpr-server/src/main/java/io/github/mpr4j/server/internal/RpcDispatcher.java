@@ -71,7 +71,8 @@ final class RpcDispatcher {
     }
     checkRight(method);
     JsonNode p = request.params();
-    refuseCallbackConnection(p);
+    JsonNode connectionId = p == null ? null : p.get("connectionId");
+    refuseCallbackConnection(connectionId != null && connectionId.isTextual() ? connectionId.asText() : null);
     switch (method) {
       case ADD_MESSAGE:
         return add(JsonRpcCodec.addMessage(p));
@@ -107,9 +108,7 @@ final class RpcDispatcher {
   CompletableFuture<Object> addMessage(AddMessageOptions options) {
     try {
       checkRight(RpcMethod.ADD_MESSAGE);
-      if (options.connectionId().startsWith(CallbackGateway.NAMESPACE)) {
-        throw callbackConnection();
-      }
+      refuseCallbackConnection(options.connectionId());
       return add(options);
     } catch (MprRpcException e) {
       return CompletableFuture.failedFuture(e);
@@ -125,16 +124,11 @@ final class RpcDispatcher {
   }
 
   /** The callback gateway's queues ({@value CallbackGateway#NAMESPACE}...) are not reachable over JSON-RPC. */
-  private static void refuseCallbackConnection(JsonNode params) {
-    JsonNode id = params == null ? null : params.get("connectionId");
-    if (id != null && id.isTextual() && id.asText().startsWith(CallbackGateway.NAMESPACE)) {
-      throw callbackConnection();
+  private static void refuseCallbackConnection(String connectionId) {
+    if (connectionId != null && connectionId.startsWith(CallbackGateway.NAMESPACE)) {
+      throw new MprRpcException(RpcErrors.INVALID_PARAMS, "Invalid params: connectionId must not start with '"
+          + CallbackGateway.NAMESPACE + "', which is reserved for the callback gateway", null);
     }
-  }
-
-  private static MprRpcException callbackConnection() {
-    return new MprRpcException(RpcErrors.INVALID_PARAMS, "Invalid params: connectionId must not start with '"
-        + CallbackGateway.NAMESPACE + "', which is reserved for the callback gateway", null);
   }
 
   private CompletableFuture<Object> add(AddMessageOptions options) {
