@@ -7,6 +7,7 @@ import io.github.mpr4j.core.mongo.MongoSettings;
 import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.redis.RedisSettings;
 import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
 import io.github.mpr4j.core.tiering.TieredStores;
 import io.github.mpr4j.core.tiering.TieringSettings;
@@ -172,12 +173,7 @@ public final class TieringBench {
     QueueStore tiered = TieredStores.connect(backend3, TieringSettings.of(mongo).withThreshold(Duration.ofHours(1)));
     EncryptedMessage payload = EncryptedMessage.ofJson(BenchPayloads.jwe1k());
     long now = System.currentTimeMillis();
-    for (int c = 0; c < reads; c++) {
-      for (int i = 0; i < 20; i++) {
-        tiered.append(new io.github.mpr4j.core.spi.StoredMessage("h-" + c + "-" + i, "t-" + c,
-            List.of("did:key:bench"), now, payload, 0));
-      }
-    }
+    appendEach(tiered, reads, 20, "t-", "h-", payload, now);
     timeTakes("take 20, cold + hot (first take per connection)", tiered, reads, "t-", now);
     timeTakes("take 20, cold + hot (second take)", tiered, reads, "t-", now);
     timeCounts("count, cold + hot", tiered, reads, "t-", now);
@@ -186,17 +182,23 @@ public final class TieringBench {
     flush(redis);
     RedisBackend backend4 = RedisBackend.connect(redis);
     QueueStore redisOnly = backend4.queueStore();
-    for (int c = 0; c < reads; c++) {
-      for (int i = 0; i < 120; i++) {
-        redisOnly.append(new io.github.mpr4j.core.spi.StoredMessage("r-" + c + "-" + i, "r-" + c,
-            List.of("did:key:bench"), now, payload, 0));
-      }
-    }
+    appendEach(redisOnly, reads, 120, "r-", "r-", payload, now);
     timeTakes("take 20, Redis alone", redisOnly, reads, "r-", now);
     timeCounts("count, Redis alone", redisOnly, reads, "r-", now);
     redisOnly.close();
     backend4.close();
     backend2.close();
+  }
+
+  /** Appends {@code perConnection} messages (ids idPrefix + c + "-" + i) to each of {@code connections} connections. */
+  private static void appendEach(QueueStore store, int connections, int perConnection, String connectionPrefix,
+      String idPrefix, EncryptedMessage payload, long now) {
+    for (int c = 0; c < connections; c++) {
+      for (int i = 0; i < perConnection; i++) {
+        store.append(new StoredMessage(idPrefix + c + "-" + i, connectionPrefix + c, List.of("did:key:bench"), now,
+            payload, 0));
+      }
+    }
   }
 
   private static void timeTakes(String name, QueueStore store, int connections, String prefix, long now) {
