@@ -118,6 +118,11 @@ final class WsTestClient implements AutoCloseable {
     return "pong".equals(result("ping", null).asText());
   }
 
+  /** Whether the connection has ended (closed by the server, or broken). */
+  boolean isClosed() {
+    return closeStatus.isDone();
+  }
+
   /** The close status the server sent; fails after {@link #WAIT}. */
   int closeStatus() {
     return closeStatus.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
