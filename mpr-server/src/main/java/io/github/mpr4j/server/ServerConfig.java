@@ -517,8 +517,9 @@ public record ServerConfig(
         settings = MongoSettings.of(uri);
       } catch (IllegalArgumentException ex) {
         // never echo the URI: it may hold a password
-        throw new ConfigurationException(MONGODB_URI,
-            "must be a connection string like mongodb://[user:password@]host:port[,host:port][/?options]");
+        throw new ConfigurationException(MONGODB_URI, ex.getMessage() != null && ex.getMessage().startsWith("database")
+            ? "names a database MongoDB does not allow: " + ex.getMessage()
+            : "must be a connection string like mongodb://[user:password@]host:port[,host:port][/database][?options]");
       }
       String database = get(MPR_MONGO_DATABASE);
       if (database != null) {

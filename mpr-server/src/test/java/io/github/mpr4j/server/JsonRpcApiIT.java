@@ -159,6 +159,21 @@ class JsonRpcApiIT {
     assertEquals("0", client.nextAnswer().get("id").toString());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"1e400", "1.0", "-0", "12345678901234567890", "1.5e3", "-0.0", "1E2", "0.10"})
+  void a_numeric_id_is_echoed_as_the_text_it_was_sent_as(String id) {
+    client.send("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":" + id + "}");
+    assertEquals("{\"jsonrpc\":\"2.0\",\"result\":\"pong\",\"id\":" + id + "}", client.nextAnswerText());
+    client.send("{\"jsonrpc\":\"2.0\",\"method\":\"addMessage\",\"params\":" + WsTestClient.json(
+        add(conn, "did:example:r", payload("x"))) + ",\"id\":" + id + "}");
+    assertTrue(client.nextAnswerText().endsWith(",\"id\":" + id + "}"));
+    client.send("{\"jsonrpc\":\"2.0\",\"method\":\"nope\",\"id\":" + id + "}");
+    assertTrue(client.nextAnswerText().endsWith(",\"id\":" + id + "}"));
+    client.send("[{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":" + id + "},{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":2}]");
+    assertEquals("[{\"jsonrpc\":\"2.0\",\"result\":\"pong\",\"id\":" + id
+        + "},{\"jsonrpc\":\"2.0\",\"result\":\"pong\",\"id\":2}]", client.nextAnswerText());
+  }
+
   @Test
   void a_request_without_id_is_executed_and_not_answered() {
     client.send(WsTestClient.request(null, "addMessage", add(conn, "did:key:a", payload("n"))));

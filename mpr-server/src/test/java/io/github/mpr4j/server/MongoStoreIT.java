@@ -72,6 +72,29 @@ class MongoStoreIT {
   }
 
   @Test
+  void a_database_named_in_mongodb_uri_holds_the_messages_as_for_the_typescript_server() {
+    Map<String, String> env = env();
+    env.remove("MPR_MONGO_DATABASE");
+    env.put("MONGODB_URI", MongoServers.shared().connectionString() + "/" + database);
+    try (MprServer server = TestServers.start(env);
+        WsTestClient client = WsTestClient.connect(server.wsPort())) {
+      addMessage(client, "conn-3", "did:key:a", "in the named database");
+      assertEquals(1, documents());
+    }
+    String other = MongoServers.newDatabase();
+    env.put("MPR_MONGO_DATABASE", other);
+    try (MprServer server = TestServers.start(env);
+        WsTestClient client = WsTestClient.connect(server.wsPort())) {
+      assertEquals(0, count(client, "conn-3"), "MPR_MONGO_DATABASE overrides the path");
+      addMessage(client, "conn-3", "did:key:a", "in the overriding database");
+      assertEquals(1, documents());
+      try (MongoClient mongo = MongoClients.create(MongoServers.shared().connectionString())) {
+        assertEquals(1, mongo.getDatabase(other).getCollection("messages").countDocuments(new Document()));
+      }
+    }
+  }
+
+  @Test
   void queued_messages_outlive_the_server_process_that_took_them_in() {
     String first;
     String second;

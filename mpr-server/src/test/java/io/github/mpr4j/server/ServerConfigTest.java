@@ -210,6 +210,29 @@ class ServerConfigTest {
     assertEquals("MPR_STORE", e.variable());
   }
 
+  @Test
+  void the_database_path_of_mongodb_uri_names_the_database_and_mpr_mongo_database_overrides_it() {
+    assertEquals("MessagePickupRepository",
+        read("MONGODB_URI", "mongodb://u:p@db:27017/MessagePickupRepository").mongo().database());
+    assertEquals("MessagePickupRepository",
+        read("MONGODB_URI", "mongodb://a:1,b:2/MessagePickupRepository?replicaSet=rs0").mongo().database());
+    assertEquals("queues", read("MONGODB_URI", "mongodb://db:27017/MessagePickupRepository",
+        "MPR_MONGO_DATABASE", "queues").mongo().database());
+    assertEquals("mpr", read("MONGODB_URI", "mongodb://db:27017/").mongo().database());
+    assertEquals("mpr", read("MONGODB_URI", "mongodb://db:27017/?replicaSet=rs0").mongo().database());
+    assertTrue(read("MONGODB_URI", "mongodb://db:27017/MessagePickupRepository").describe()
+        .contains("/MessagePickupRepository"));
+  }
+
+  @Test
+  void a_database_path_mongodb_does_not_allow_names_mongodb_uri_without_showing_the_password() {
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> read("MONGODB_URI", "mongodb://user:hunter2@db:27017/a$b"));
+    assertEquals("MONGODB_URI", e.variable());
+    assertTrue(e.getMessage().contains("database"), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "MONGODB_URI|http://user:hunter2@db:27017",
@@ -228,7 +251,7 @@ class ServerConfigTest {
     ServerConfig c = read("MONGODB_URI", "mongodb://mpr:hunter2@db1:27017,db2:27017/admin?replicaSet=rs0");
     assertFalse(c.describe().contains("hunter2"), c.describe());
     assertFalse(c.toString().contains("hunter2"), c.toString());
-    assertTrue(c.describe().contains("MONGODB_URI=mongodb(mongodb://db1:27017,db2:27017/mpr w=majority)"),
+    assertTrue(c.describe().contains("MONGODB_URI=mongodb(mongodb://db1:27017,db2:27017/admin w=majority)"),
         c.describe());
   }
 

@@ -26,6 +26,8 @@ final class WsTestClient implements AutoCloseable {
 
   private final BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
   private final BlockingQueue<JsonNode> notifications = new LinkedBlockingQueue<>();
+  /** The answers as the text they came as, in the same order as {@link #answers}. */
+  private final BlockingQueue<String> answerTexts = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closeStatus = new CompletableFuture<>();
   private final AtomicLong ids = new AtomicLong();
   private final WebSocket socket;
@@ -66,6 +68,20 @@ final class WsTestClient implements AutoCloseable {
   /** The next answer (a response object or a batch array); fails after {@link #WAIT}. */
   JsonNode nextAnswer() {
     return poll(answers, WAIT, "an answer");
+  }
+
+  /** The text of the next answer (each answer is also in {@link #nextAnswer}'s queue); fails after {@link #WAIT}. */
+  String nextAnswerText() {
+    try {
+      String text = answerTexts.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      if (text == null) {
+        throw new AssertionError("no answer within " + WAIT);
+      }
+      return text;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /** The next messagesReceived (or other) notification; fails after {@link #WAIT}. */
@@ -186,9 +202,15 @@ final class WsTestClient implements AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
-        JsonNode n = parse(partial.toString());
+        String text = partial.toString();
+        JsonNode n = parse(text);
         partial.setLength(0);
-        (n.isObject() && n.has("method") ? notifications : answers).add(n);
+        if (n.isObject() && n.has("method")) {
+          notifications.add(n);
+        } else {
+          answerTexts.add(text);
+          answers.add(n);
+        }
       }
       webSocket.request(1);
       return null;

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * #of(String)} and change settings with the {@code with...} methods.
  *
  * @param connectionString a MongoDB connection string, {@code mongodb://[user:password@]host[:port][,host...]
- *     [/?options]} or {@code mongodb+srv://...}; its database path, if any, is ignored: see {@code database}
- * @param database the database of the collections
+ *     [/database][?options]} or {@code mongodb+srv://...}
+ * @param database the database of the collections ({@link #of(String)} takes the connection string's database
+ *     path, as the driver's convention and the TypeScript server do, else {@link #DEFAULT_DATABASE})
  * @param collectionPrefix the first part of the collection names ({@code <prefix>messages},
  *     {@code <prefix>counters}), so several deployments can share one database; may be empty
  * @param timeout the bound on selecting a server, on connecting and on waiting for one answer: an
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 public record MongoSettings(String connectionString, String database, String collectionPrefix, Duration timeout,
     Acknowledgement writeConcern) {
 
-  /** The default database. */
+  /** The database when the connection string names none. */
   public static final String DEFAULT_DATABASE = "mpr";
   /** The default bound on one operation. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -67,9 +68,22 @@ public record MongoSettings(String connectionString, String database, String col
     Objects.requireNonNull(writeConcern, "writeConcern");
   }
 
-  /** A deployment reached through a connection string, with the default settings. */
+  /**
+   * A deployment reached through a connection string, with the default settings; the database is the one the
+   * string names ({@code mongodb://host:27017/MessagePickupRepository}), else {@link #DEFAULT_DATABASE}.
+   *
+   * @throws IllegalArgumentException when the string is not a connection string (the message never shows it),
+   *     or names a database MongoDB does not allow (the message starts with {@code database})
+   */
   public static MongoSettings of(String connectionString) {
-    return new MongoSettings(connectionString, DEFAULT_DATABASE, "", DEFAULT_TIMEOUT, Acknowledgement.MAJORITY);
+    String named;
+    try {
+      named = new ConnectionString(Objects.requireNonNull(connectionString, "connectionString")).getDatabase();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected a MongoDB connection string like mongodb://host:27017");
+    }
+    return new MongoSettings(connectionString, named == null || named.isEmpty() ? DEFAULT_DATABASE : named, "",
+        DEFAULT_TIMEOUT, Acknowledgement.MAJORITY);
   }
 
   public MongoSettings withDatabase(String name) {

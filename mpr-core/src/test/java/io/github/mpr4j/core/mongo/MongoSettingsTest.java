@@ -26,6 +26,14 @@ class MongoSettingsTest {
   }
 
   @Test
+  void the_connection_strings_database_path_names_the_database() {
+    assertEquals("MessagePickupRepository",
+        MongoSettings.of("mongodb://u:p@db1:27017/MessagePickupRepository?authSource=admin").database());
+    assertEquals("mpr", MongoSettings.of("mongodb://db1:27017/?replicaSet=rs0").database());
+    assertEquals("other", MongoSettings.of("mongodb://db1:27017/MessagePickupRepository").withDatabase("other").database());
+  }
+
+  @Test
   void describe_and_to_string_never_show_the_password() {
     MongoSettings s = MongoSettings.of("mongodb://user:s3cret@db1:27017,db2:27018/?replicaSet=rs0")
         .withCollectionPrefix("t_").withWriteConcern(MongoSettings.Acknowledgement.PRIMARY);

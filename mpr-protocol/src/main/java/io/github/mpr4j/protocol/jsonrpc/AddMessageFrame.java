@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;
@@ -92,14 +90,7 @@ public record AddMessageFrame(JsonNode id, AddMessageOptions options) {
     if (value == JsonToken.VALUE_STRING) {
       return TextNode.valueOf(p.getText());
     }
-    if (value == JsonToken.VALUE_NUMBER_INT) {
-      return switch (p.getNumberType()) {
-        case INT -> IntNode.valueOf(p.getIntValue());
-        case LONG -> LongNode.valueOf(p.getLongValue());
-        default -> null;
-      };
-    }
-    return null;
+    return value.isNumeric() ? RequestIds.number(p) : null;
   }
 
   /** Reads the params object the parser is at the start of; {@code null} when it is not of the usual shape. */

@@ -53,7 +53,7 @@ public final class JsonRpcCodec {
   // ---------------------------------------------------------------- decoding requests
 
   /**
-   * Parses a text frame.
+   * Parses a text frame. A numeric request id keeps the text it was sent as (see {@link #success}).
    *
    * @throws MprRpcException with {@link RpcErrors#PARSE_ERROR} when the text is not one JSON value
    */
@@ -63,9 +63,12 @@ public final class JsonRpcCodec {
       if (node == null || node.isMissingNode()) {
         throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: empty frame", null);
       }
+      RequestIds.restore(node, () -> MAPPER.getFactory().createParser(text));
       return node;
     } catch (JsonProcessingException e) {
       throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: " + e.getOriginalMessage(), null);
+    } catch (IOException e) {
+      throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: " + e.getMessage(), null);
     }
   }
 
@@ -81,6 +84,7 @@ public final class JsonRpcCodec {
       if (node == null || node.isMissingNode()) {
         throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: empty frame", null);
       }
+      RequestIds.restore(node, () -> MAPPER.getFactory().createParser(utf8, offset, length));
       return node;
     } catch (JsonProcessingException e) {
       throw new MprRpcException(RpcErrors.PARSE_ERROR, "Parse error: " + e.getOriginalMessage(), null);
