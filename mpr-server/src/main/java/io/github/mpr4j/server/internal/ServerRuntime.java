@@ -174,7 +174,8 @@ public final class ServerRuntime {
     try {
       return config.store() == ServerConfig.Store.MEMORY
           ? QueueStores.inMemory()
-          : QueueStores.embedded(new EmbeddedStoreSettings(config.dataDir(), config.embeddedCacheMb(), config.embeddedFsync()));
+          : QueueStores.embedded(new EmbeddedStoreSettings(config.dataDir(), config.embeddedCacheMb(),
+              config.embeddedFsync(), config.embeddedMinFreeMb()));
     } catch (RuntimeException e) {
       throw new IllegalStateException("could not open the " + config.store().name().toLowerCase(java.util.Locale.ROOT)
           + " store" + (config.store() == ServerConfig.Store.EMBEDDED ? " in MPR_DATA_DIR " + config.dataDir() : "")
