@@ -199,7 +199,8 @@ final class MvQueueStore implements QueueStore {
         throw new IllegalStateException("The embedded store " + file
             + " is locked: another process (or another store in this process) has it open", e);
       }
-      throw new IllegalStateException("Cannot open the embedded store " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException((isNoSpace(e) ? "disk full: " : "") + "Cannot open the embedded store " + file
+          + ": " + e.getMessage(), e);
     }
   }
 
