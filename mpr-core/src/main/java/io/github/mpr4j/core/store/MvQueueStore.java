@@ -108,6 +108,7 @@ final class MvQueueStore implements QueueStore {
   private volatile boolean removedSinceReclaim;
   /** Until when the maintenance thread hands freed space back while the store is short of it. */
   private long reclaimUntilNanos = System.nanoTime(); // on the maintenance thread only
+  private long lastReopenNanos = System.nanoTime(); // guarded by lifecycle's write lock
   private final ScheduledExecutorService maintenance;
   private final Lock[] stripes = new Lock[STRIPES];
   /** The in-memory index: each connection's messages in order; a queue is used under its stripe lock only. */
@@ -220,6 +221,14 @@ final class MvQueueStore implements QueueStore {
   }
 
   private void maintain() {
+    try {
+      maintainOnce();
+    } catch (RuntimeException e) { // an exception would end the schedule
+      LOG.warn("The maintenance of {} failed: {}", describe(), e.toString());
+    }
+  }
+
+  private void maintainOnce() {
     MVStore s = mvStore;
     if (closed) {
       return;
@@ -228,7 +237,7 @@ final class MvQueueStore implements QueueStore {
       // tryLock: close() holds the write lock while it waits for this thread
       if (lifecycle.writeLock().tryLock()) {
         try {
-          recoverLocked(s);
+          recoverLocked();
         } finally {
           lifecycle.writeLock().unlock();
         }
@@ -633,7 +642,7 @@ final class MvQueueStore implements QueueStore {
       } finally {
         lifecycle.readLock().unlock();
       }
-      boolean recovered = recover(used);
+      boolean recovered = recover();
       if (failure != null || !recovered || attempt > 0) {
         throw writeFailure(failure, used);
       }
@@ -663,10 +672,10 @@ final class MvQueueStore implements QueueStore {
   }
 
   /** Reopens the store after a failed write, unless another thread did; whether it is open now. */
-  private boolean recover(MVStore failed) {
+  private boolean recover() {
     lifecycle.writeLock().lock();
     try {
-      return recoverLocked(failed);
+      return recoverLocked();
     } finally {
       lifecycle.writeLock().unlock();
     }
@@ -681,13 +690,16 @@ final class MvQueueStore implements QueueStore {
    *
    * @return whether the store is open
    */
-  private boolean recoverLocked(MVStore failed) {
+  private boolean recoverLocked() {
     if (closed) {
       return false;
     }
     MVStore current = mvStore;
-    if (current != failed && current != null && !current.isClosed()) {
+    if (current != null && !current.isClosed()) {
       return true; // another thread reopened it
+    }
+    if (current == null && System.nanoTime() - lastReopenNanos < TimeUnit.MILLISECONDS.toNanos(SYNC_PERIOD_MILLIS)) {
+      return false; // the last attempt failed a moment ago: fail fast rather than scan again
     }
     if (current != null) {
       if (committer != null) {
@@ -703,6 +715,7 @@ final class MvQueueStore implements QueueStore {
       mvStore = null;
     }
     space.refresh();
+    lastReopenNanos = System.nanoTime();
     try {
       openFile();
       broken = null;
