@@ -12,6 +12,7 @@ import io.github.mpr4j.protocol.MessagePickupRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -62,6 +63,11 @@ public interface PickupQueue extends AutoCloseable {
 
   /** Whether the store can serve requests now. */
   boolean isReady();
+
+  /** Why the queue is not ready (for example {@code "disk full: ..."}), or empty when it is; never blocks. */
+  default Optional<String> notReadyReason() {
+    return isReady() ? Optional.empty() : Optional.of("the store is not ready");
+  }
 
   /** The settings the queue runs with. */
   Settings settings();

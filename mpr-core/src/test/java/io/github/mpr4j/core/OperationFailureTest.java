@@ -2,10 +2,12 @@ package io.github.mpr4j.core;
 
 import static io.github.mpr4j.core.TestFixtures.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mpr4j.core.spi.StoreFullException;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.store.QueueStores;
 import io.github.mpr4j.protocol.MessagePickupRepository;
@@ -30,6 +32,7 @@ class OperationFailureTest {
     final CountDownLatch entered = new CountDownLatch(1);
     volatile boolean block;
     volatile boolean fail;
+    volatile boolean full;
 
     FaultyStore() {
       super(QueueStores.inMemory());
@@ -39,6 +42,9 @@ class OperationFailureTest {
     public void append(StoredMessage message) {
       if (fail) {
         throw new IllegalStateException("connection refused");
+      }
+      if (full) {
+        throw new StoreFullException("disk full: 1.0 MiB free, at least 64.0 MiB kept");
       }
       if (block) {
         entered.countDown();
@@ -72,6 +78,20 @@ class OperationFailureTest {
           failure(queue.openRepository().addMessage(message("c", "x"))));
       assertEquals(RpcErrors.OPERATION_FAILED, e.code());
       assertTrue(e.retryable());
+    }
+  }
+
+  @Test
+  void aFullStoreIsAnOperationFailedErrorWithTheReasonDiskFullThatRetryingAtOnceDoesNotHelp() {
+    FaultyStore store = new FaultyStore();
+    store.full = true;
+    try (PickupQueue queue = PickupQueue.builder().store(store).build()) {
+      MprRpcException e = assertInstanceOf(MprRpcException.class,
+          failure(queue.openRepository().addMessage(message("c", "x"))));
+      assertEquals(RpcErrors.OPERATION_FAILED, e.code());
+      assertEquals(RpcErrors.REASON_DISK_FULL, e.data().get("reason"));
+      assertFalse(e.retryable());
+      assertTrue(e.getMessage().contains("disk full: 1.0 MiB free"), e.getMessage());
     }
   }
 

@@ -25,6 +25,15 @@ public class MprRpcException extends MprException {
     return new MprRpcException(RpcErrors.OPERATION_FAILED, message, Map.of("retryable", retryable), cause);
   }
 
+  /**
+   * The store has no disk space for the change (-32000 with {@code data.reason: "disk full"} and {@code
+   * data.retryable: false}, see {@link RpcErrors#REASON_DISK_FULL}).
+   */
+  public static MprRpcException diskFull(String message, Throwable cause) {
+    return new MprRpcException(RpcErrors.OPERATION_FAILED, message,
+        Map.of("retryable", false, "reason", RpcErrors.REASON_DISK_FULL), cause);
+  }
+
   /** Invalid params (-32602); the message names the field. */
   public static MprRpcException invalidParams(String message) {
     return new MprRpcException(RpcErrors.INVALID_PARAMS, message, null);

@@ -22,4 +22,10 @@ public final class RpcErrors {
   public static final int TOO_MANY_REQUESTS = -32002;
   /** The socket lacks the right the method needs. */
   public static final int UNAUTHORIZED = -32003;
+
+  /**
+   * {@code data.reason} of a -32000 that refused a change for lack of disk space ({@code data.retryable} is
+   * false: it succeeds again once space is freed, and takes and removals still work).
+   */
+  public static final String REASON_DISK_FULL = "disk full";
 }

@@ -3,6 +3,7 @@ package io.github.mpr4j.server;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.mongo.MongoSettings;
 import io.github.mpr4j.core.redis.RedisSettings;
+import io.github.mpr4j.core.store.EmbeddedStoreSettings;
 import io.github.mpr4j.core.tiering.TieringSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -31,6 +32,8 @@ import java.util.Set;
  * @param dataDir the embedded store's directory, and the callback registry's on MongoDB ({@code MPR_DATA_DIR})
  * @param embeddedFsync whether the embedded store forces each commit to the device ({@code MPR_EMBEDDED_FSYNC})
  * @param embeddedCacheMb the embedded store's page cache in MiB ({@code MPR_EMBEDDED_CACHE_MB})
+ * @param embeddedMinFreeMb the free disk space, in MiB, below which the embedded store refuses adds and is not
+ *     ready, so that takes and removals can still drain it; 0 turns the check off ({@code MPR_EMBEDDED_MIN_FREE_MB})
  * @param authTokens the accepted tokens; empty accepts every client ({@code MPR_AUTH_TOKENS})
  * @param maxFrameBytes the largest WebSocket message, in bytes ({@code MPR_MAX_FRAME_BYTES})
  * @param maxPayloadBytes the largest addMessage payload, in UTF-8 bytes ({@code MPR_MAX_PAYLOAD_BYTES})
@@ -57,6 +60,7 @@ public record ServerConfig(
     Path dataDir,
     boolean embeddedFsync,
     int embeddedCacheMb,
+    int embeddedMinFreeMb,
     List<AuthToken> authTokens,
     int maxFrameBytes,
     int maxPayloadBytes,
@@ -93,6 +97,7 @@ public record ServerConfig(
   public static final String MPR_DATA_DIR = "MPR_DATA_DIR";
   public static final String MPR_EMBEDDED_FSYNC = "MPR_EMBEDDED_FSYNC";
   public static final String MPR_EMBEDDED_CACHE_MB = "MPR_EMBEDDED_CACHE_MB";
+  public static final String MPR_EMBEDDED_MIN_FREE_MB = "MPR_EMBEDDED_MIN_FREE_MB";
   public static final String MPR_AUTH_TOKENS = "MPR_AUTH_TOKENS";
   public static final String MPR_MAX_FRAME_BYTES = "MPR_MAX_FRAME_BYTES";
   public static final String MPR_MAX_PAYLOAD_BYTES = "MPR_MAX_PAYLOAD_BYTES";
@@ -129,6 +134,7 @@ public record ServerConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     authTokens = List.copyOf(authTokens);
     checkMin(MPR_EMBEDDED_CACHE_MB, embeddedCacheMb, 1);
+    checkMin(MPR_EMBEDDED_MIN_FREE_MB, embeddedMinFreeMb, 0);
     checkMin(MPR_MAX_FRAME_BYTES, maxFrameBytes, 1);
     checkMin(MPR_MAX_PAYLOAD_BYTES, maxPayloadBytes, 1);
     checkMin(MPR_MAX_IN_FLIGHT, maxInFlight, 1);
@@ -197,6 +203,7 @@ public record ServerConfig(
         e.path(MPR_DATA_DIR, "./data"),
         e.bool(MPR_EMBEDDED_FSYNC, false),
         e.integer(MPR_EMBEDDED_CACHE_MB, 4, 1),
+        e.integer(MPR_EMBEDDED_MIN_FREE_MB, EmbeddedStoreSettings.DEFAULT_MIN_FREE_MB, 0),
         e.tokens(MPR_AUTH_TOKENS),
         e.integer(MPR_MAX_FRAME_BYTES, 2 * 1024 * 1024, 1),
         e.integer(MPR_MAX_PAYLOAD_BYTES, 1024 * 1024, 1),
@@ -220,7 +227,8 @@ public record ServerConfig(
 
   /** This configuration with other ports (0 picks free ones), for tests and embedding. */
   public ServerConfig withPorts(int wsPort, int appPort) {
-    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens, maxFrameBytes,
+    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, embeddedMinFreeMb, authTokens,
+        maxFrameBytes,
         maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace,
         redis, callback, push, mongo, tiering);
   }
@@ -236,6 +244,7 @@ public record ServerConfig(
         : dataDir + " (unused)");
     line(sb, MPR_EMBEDDED_FSYNC, embeddedFsync);
     line(sb, MPR_EMBEDDED_CACHE_MB, embeddedCacheMb);
+    line(sb, MPR_EMBEDDED_MIN_FREE_MB, embeddedMinFreeMb);
     line(sb, MPR_AUTH_TOKENS, authTokens.isEmpty() ? "(none: every client is accepted)" : authTokens);
     line(sb, MPR_MAX_FRAME_BYTES, maxFrameBytes);
     line(sb, MPR_MAX_PAYLOAD_BYTES, maxPayloadBytes);

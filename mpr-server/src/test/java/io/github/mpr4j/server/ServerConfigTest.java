@@ -47,6 +47,7 @@ class ServerConfigTest {
     assertEquals(Path.of("./data"), c.dataDir());
     assertFalse(c.embeddedFsync());
     assertEquals(4, c.embeddedCacheMb());
+    assertEquals(64, c.embeddedMinFreeMb());
     assertEquals(List.of(), c.authTokens());
     assertFalse(c.authenticationEnabled());
     assertEquals(2 * 1024 * 1024, c.maxFrameBytes());
@@ -62,7 +63,7 @@ class ServerConfigTest {
   @Test
   void every_variable_is_read() {
     ServerConfig c = read("APP_PORT", "8080", "WS_PORT", "0", "MPR_BIND_ADDRESS", "127.0.0.1", "MPR_STORE", "Memory",
-        "MPR_DATA_DIR", "/var/lib/mpr", "MPR_EMBEDDED_FSYNC", "TRUE", "MPR_EMBEDDED_CACHE_MB", "7", "MPR_AUTH_TOKENS", "a", "MPR_MAX_FRAME_BYTES",
+        "MPR_DATA_DIR", "/var/lib/mpr", "MPR_EMBEDDED_FSYNC", "TRUE", "MPR_EMBEDDED_CACHE_MB", "7", "MPR_EMBEDDED_MIN_FREE_MB", "0", "MPR_AUTH_TOKENS", "a", "MPR_MAX_FRAME_BYTES",
         "5000", "MPR_MAX_PAYLOAD_BYTES", "4000", "MPR_MAX_IN_FLIGHT", "3", "MPR_MAX_BATCH_REQUESTS", "4",
         "MPR_MAX_TAKE", "5", "MPR_VISIBILITY_TIMEOUT_MS", "250", "MPR_WORKER_THREADS", "2",
         "MPR_SHUTDOWN_GRACE_MS", "0");
@@ -73,6 +74,7 @@ class ServerConfigTest {
     assertEquals(Path.of("/var/lib/mpr"), c.dataDir());
     assertTrue(c.embeddedFsync());
     assertEquals(7, c.embeddedCacheMb());
+    assertEquals(0, c.embeddedMinFreeMb());
     assertTrue(c.authenticationEnabled());
     assertEquals(5000, c.maxFrameBytes());
     assertEquals(4000, c.maxPayloadBytes());
@@ -97,7 +99,8 @@ class ServerConfigTest {
       "MPR_BIND_ADDRESS|no such host.invalid",
       "MPR_STORE|cassandra",
       "MPR_EMBEDDED_FSYNC|yes",
-      "MPR_EMBEDDED_CACHE_MB|0", "MPR_EMBEDDED_CACHE_MB|32MiB",
+      "MPR_EMBEDDED_CACHE_MB|0", "MPR_EMBEDDED_CACHE_MB|32MiB", "MPR_EMBEDDED_MIN_FREE_MB|-1",
+      "MPR_EMBEDDED_MIN_FREE_MB|1GiB",
       "MPR_MAX_FRAME_BYTES|0", "MPR_MAX_FRAME_BYTES|2MiB",
       "MPR_MAX_PAYLOAD_BYTES|0", "MPR_MAX_PAYLOAD_BYTES|99999999",
       "MPR_MAX_IN_FLIGHT|0", "MPR_MAX_IN_FLIGHT|many",

@@ -14,6 +14,7 @@ import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.PushRequest;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.SessionRoutingStore;
+import io.github.mpr4j.core.spi.StoreFullException;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
@@ -115,10 +116,18 @@ public final class DefaultPickupQueue implements PickupQueue {
 
   @Override
   public boolean isReady() {
+    return notReadyReason().isEmpty();
+  }
+
+  @Override
+  public Optional<String> notReadyReason() {
+    if (closed) {
+      return Optional.of("the pickup queue is closed");
+    }
     try {
-      return !closed && store.isReady();
+      return store.notReadyReason();
     } catch (RuntimeException e) {
-      return false;
+      return Optional.of(store.describe() + " is not ready: " + e);
     }
   }
 
@@ -261,6 +270,9 @@ public final class DefaultPickupQueue implements PickupQueue {
         ? failure.getCause() : failure;
     if (cause instanceof MprException e) {
       return e;
+    }
+    if (cause instanceof StoreFullException) { // the store logs when it fills up and when it has room again
+      return MprRpcException.diskFull("the store refused the change: " + cause.getMessage(), cause);
     }
     log.warn("store operation failed: {}", cause.toString());
     return MprRpcException.operationFailed("the store failed: " + cause.getMessage(), true, cause);

@@ -2,6 +2,7 @@ package io.github.mpr4j.core.spi;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the messages of every connection are kept, in the order they were appended.
@@ -65,6 +66,14 @@ public interface QueueStore extends AutoCloseable {
   /** Whether the store can serve requests now (readiness). */
   default boolean isReady() {
     return true;
+  }
+
+  /**
+   * Why the store is not ready, for {@code /ready} (for example {@code "disk full: ..."}), or empty when it
+   * is. Must not block: readiness is asked on a network thread.
+   */
+  default Optional<String> notReadyReason() {
+    return isReady() ? Optional.empty() : Optional.of(describe() + " is not ready");
   }
 
   /** A short description for logs, for example {@code embedded(/var/lib/mpr)}. */

@@ -1,6 +1,7 @@
 package io.github.mpr4j.core.store;
 
 import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.StoreFullException;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +54,14 @@ import org.slf4j.LoggerFactory;
  * index entry: an append writes index entry, deadline, then record; a removal deletes record, deadline,
  * then index entry. The leftovers of a crash are ignored (an index entry whose sequence is in no queue) or
  * deleted on open (a deadline without a record).
+ *
+ * <p><b>A full disk.</b> MVStore closes itself when a write fails, so the store guards and recovers: appends
+ * are refused ({@link StoreFullException}) while the free space is below the configured minimum
+ * ({@link SpaceGuard}), which keeps room for takes and removals; and when a commit fails anyway (another
+ * process filled the disk), the store reopens the file at its last complete commit and rebuilds the
+ * in-memory index from it, so the changes of the failed commit are undone everywhere, their callers get the
+ * failure, and the store goes on serving. If the file cannot be reopened, the maintenance thread tries again
+ * every second and the store is not ready meanwhile.
  */
 final class MvQueueStore implements QueueStore {
 
@@ -75,63 +85,91 @@ final class MvQueueStore implements QueueStore {
    * caller can pay for a bigger group. 0 (no gathering) gave 15.5 appends a commit, 500 us 18–19, 1.5 ms no more.
    */
   private static final long MAX_GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+  /** MVStore's default number of versions kept before a chunk they no longer use may be overwritten. */
+  private static final int VERSIONS_KEPT = 5;
+  private static final long RECLAIM_MIN_USABLE_BYTES = 1024 * 1024;
   /** Without fsync, the file is still forced to the device this often, in the background. */
   private static final long SYNC_PERIOD_MILLIS = 1_000;
   /** Directories opened by this process: a second open would share, then lose, the OS file lock. */
   private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
   private final Path directory;
+  private final Path file;
   private final boolean fsync;
-  private final MVStore mvStore;
-  private final MVMap<byte[], byte[]> map;
-  private final GroupCommitter committer;
-  private final ScheduledExecutorService syncer;
+  private final int cacheSizeMb;
+  private final SpaceGuard space;
+  /** The open MVStore; null while a failed one could not be reopened. Replaced under the write lock only. */
+  private volatile MVStore mvStore;
+  private MVMap<byte[], byte[]> map; // guarded by lifecycle
+  private GroupCommitter committer; // guarded by lifecycle; null while mvStore is
+  /** Why the store cannot serve (a failed write it could not recover from yet), else null. */
+  private volatile String broken;
+  /** Whether messages were removed since the maintenance thread last handed freed space back. */
+  private volatile boolean removedSinceReclaim;
+  /** Until when the maintenance thread hands freed space back while the store is short of it. */
+  private long reclaimUntilNanos = System.nanoTime(); // on the maintenance thread only
+  private long lastReopenNanos = System.nanoTime(); // guarded by lifecycle's write lock
+  private final ScheduledExecutorService maintenance;
   private final Lock[] stripes = new Lock[STRIPES];
   /** The in-memory index: each connection's messages in order; a queue is used under its stripe lock only. */
   private final Map<String, ConnectionQueue> queues = new ConcurrentHashMap<>();
   /** Operations hold it shared; close holds it exclusively, so it waits for them. */
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Object sequenceLock = new Object();
-  private long sequenceCeiling; // guarded by sequenceLock after construction
+  private long sequenceCeiling; // guarded by sequenceLock
   private long nextSequence; // guarded by sequenceLock
   private volatile boolean closed;
 
   MvQueueStore(EmbeddedStoreSettings settings) {
     this.directory = settings.directory().toAbsolutePath().normalize();
+    this.file = directory.resolve(FILE_NAME);
     this.fsync = settings.fsync();
+    this.cacheSizeMb = settings.cacheSizeMb();
     claimDirectory(directory);
+    this.space = new SpaceGuard(directory, settings.minFreeMb() * 1024L * 1024L, this::reusableInFile);
+    space.refresh(); // before the open: it skips the clean-up of leftovers on a full disk
     try {
-      this.mvStore = open(directory.resolve(FILE_NAME), settings.cacheSizeMb());
+      openFile();
     } catch (RuntimeException e) {
-      OPEN_DIRECTORIES.remove(directory);
-      throw e;
-    }
-    try {
-      this.map = mvStore.openMap(MAP_NAME, new MVMap.Builder<byte[], byte[]>()
-          .keyType(ByteArrayDataType.INSTANCE)
-          .valueType(ByteArrayDataType.INSTANCE));
-      checkFormat();
-    } catch (RuntimeException e) {
-      mvStore.closeImmediately();
-      OPEN_DIRECTORIES.remove(directory);
-      throw e;
-    }
-    byte[] ceiling = map.get(MvKeys.SEQUENCE_CEILING);
-    this.sequenceCeiling = ceiling == null ? 0 : MvKeys.longOf(ceiling);
-    this.nextSequence = sequenceCeiling;
-    try {
-      loadQueues();
-    } catch (RuntimeException e) {
-      mvStore.closeImmediately();
       OPEN_DIRECTORIES.remove(directory);
       throw e;
     }
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
     }
-    this.committer = new GroupCommitter(this::commitNow, "mpr-embedded-store-commit", MAX_GATHER_NANOS);
-    this.syncer = fsync ? null : startSyncer();
-    LOG.info("Opened {} (cache {} MiB, fsync {})", describe(), settings.cacheSizeMb(), fsync);
+    this.maintenance = startMaintenance();
+    space.refresh();
+    LOG.info("Opened {} (cache {} MiB, fsync {}, keeps {} MiB free)", describe(), cacheSizeMb, fsync,
+        settings.minFreeMb());
+  }
+
+  /**
+   * Opens the file, reads the sequence ceiling and rebuilds the in-memory index, then starts a committer;
+   * on the constructor's thread or under the write lock. On failure, nothing is left open.
+   */
+  private void openFile() {
+    MVStore opened = open(file, cacheSizeMb);
+    try {
+      MVMap<byte[], byte[]> m = opened.openMap(MAP_NAME, new MVMap.Builder<byte[], byte[]>()
+          .keyType(ByteArrayDataType.INSTANCE)
+          .valueType(ByteArrayDataType.INSTANCE));
+      checkFormat(opened, m);
+      byte[] ceiling = m.get(MvKeys.SEQUENCE_CEILING);
+      synchronized (sequenceLock) {
+        this.sequenceCeiling = ceiling == null ? 0 : MvKeys.longOf(ceiling);
+        this.nextSequence = sequenceCeiling;
+      }
+      this.map = m;
+      this.mvStore = opened;
+      loadQueues();
+    } catch (RuntimeException e) {
+      queues.clear();
+      this.map = null;
+      this.mvStore = null;
+      opened.closeImmediately();
+      throw e;
+    }
+    this.committer = new GroupCommitter(() -> commitNow(opened), "mpr-embedded-store-commit", MAX_GATHER_NANOS);
   }
 
   private static void claimDirectory(Path directory) {
@@ -162,36 +200,120 @@ final class MvQueueStore implements QueueStore {
         throw new IllegalStateException("The embedded store " + file
             + " is locked: another process (or another store in this process) has it open", e);
       }
-      throw new IllegalStateException("Cannot open the embedded store " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException((isNoSpace(e) ? "disk full: " : "") + "Cannot open the embedded store " + file
+          + ": " + e.getMessage(), e);
     }
   }
 
-  private ScheduledExecutorService startSyncer() {
+  /**
+   * Every {@value #SYNC_PERIOD_MILLIS} ms: reopens a store whose write failed, measures the free space
+   * (so that readiness follows it without a request), and without fsync forces the file to the device.
+   */
+  private ScheduledExecutorService startMaintenance() {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mpr-embedded-store-sync");
+      Thread t = new Thread(r, "mpr-embedded-store-maintenance");
       t.setDaemon(true);
       return t;
     });
-    executor.scheduleWithFixedDelay(this::syncQuietly, SYNC_PERIOD_MILLIS, SYNC_PERIOD_MILLIS,
+    executor.scheduleWithFixedDelay(this::maintain, SYNC_PERIOD_MILLIS, SYNC_PERIOD_MILLIS,
         TimeUnit.MILLISECONDS);
     return executor;
   }
 
-  private void syncQuietly() {
+  private void maintain() {
     try {
-      if (!mvStore.isClosed()) {
-        mvStore.sync();
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Could not force {} to the device", describe(), e);
+      maintainOnce();
+    } catch (RuntimeException e) { // an exception would end the schedule
+      LOG.warn("The maintenance of {} failed: {}", describe(), e.toString());
     }
   }
 
-  private void checkFormat() {
+  private void maintainOnce() {
+    MVStore s = mvStore;
+    if (closed) {
+      return;
+    }
+    if (s == null || s.isClosed()) {
+      // tryLock: close() holds the write lock while it waits for this thread
+      if (lifecycle.writeLock().tryLock()) {
+        try {
+          recoverLocked();
+        } finally {
+          lifecycle.writeLock().unlock();
+        }
+      }
+      return;
+    }
+    if (removedSinceReclaim) {
+      removedSinceReclaim = false;
+      reclaimUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETENTION_MILLIS + 2 * SYNC_PERIOD_MILLIS);
+    }
+    if (space.shortage().isPresent() && System.nanoTime() - reclaimUntilNanos < 0) {
+      reclaim(s);
+    }
+    space.refresh();
+    if (!fsync) {
+      try {
+        s.sync();
+      } catch (RuntimeException e) {
+        LOG.warn("Could not force {} to the device", describe(), e);
+      }
+    }
+  }
+
+  /**
+   * Hands back the space that removals freed inside the file, on a store short of space; every second
+   * until the retention time has passed since the last removal. MVStore does that in its commits: a commit
+   * accounts for the pages that earlier ones removed, a chunk whose pages are all gone may be overwritten
+   * once it is older than the retention time and {@value #VERSIONS_KEPT} versions have passed (MVStore
+   * keeps that many), and each commit starts by freeing such chunks. On a full disk the appends that would
+   * commit are refused, so after a drain nothing else would: this makes that many small commits (a few KiB
+   * each), then frees the chunks under MVStore's store lock as a commit does. Skipped with less than
+   * {@value #RECLAIM_MIN_USABLE_BYTES} bytes free, where the commits themselves could fail.
+   */
+  private void reclaim(MVStore s) {
+    if (space.usableOnFileSystem() + reusableInFile() < RECLAIM_MIN_USABLE_BYTES) {
+      return;
+    }
+    // tryLock: close() holds the write lock while it waits for this thread
+    if (!lifecycle.readLock().tryLock()) {
+      return;
+    }
+    try {
+      if (closed || s != mvStore) {
+        return;
+      }
+      for (int i = 0; i <= VERSIONS_KEPT; i++) {
+        committer.applyAndAwait(() -> underLock(MAP_NAME, () -> map.put(MvKeys.FORMAT,
+            new byte[] {MvRecords.VERSION})));
+      }
+      s.executeFilestoreOperation(s.getFileStore()::dropUnusedChunks);
+    } catch (RuntimeException e) { // a failed write: the next round reopens the store
+      LOG.warn("Could not hand back the space freed in {}: {}", describe(), e.getMessage());
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** The bytes inside the file that MVStore can reuse for new chunks now, from its free-space map. */
+  private long reusableInFile() {
+    MVStore s = mvStore;
+    if (s == null || s.isClosed()) {
+      return 0;
+    }
+    try {
+      org.h2.mvstore.FileStore<?> fs = s.getFileStore();
+      return fs.size() * (100 - fs.getFillRate()) / 100;
+    } catch (RuntimeException e) { // closed meanwhile
+      return 0;
+    }
+  }
+
+  private void checkFormat(MVStore store, MVMap<byte[], byte[]> map) {
     byte[] format = map.get(MvKeys.FORMAT);
     if (format == null) {
       map.put(MvKeys.FORMAT, new byte[] {MvRecords.VERSION});
-      mvStore.commit();
+      store.commit();
     } else if (format[0] != MvRecords.VERSION) {
       throw new IllegalStateException("The embedded store in " + directory + " has format " + format[0]
           + ", this version reads format " + MvRecords.VERSION);
@@ -219,7 +341,7 @@ final class MvQueueStore implements QueueStore {
           .add(seq, h.payloadSize(), h.recipientDids(), until == null ? 0 : until);
       messages++;
     }
-    if (!states.isEmpty()) {
+    if (!states.isEmpty() && space.shortage().isEmpty()) { // harmless leftovers: not on a full disk
       states.keySet().forEach(seq -> map.remove(MvKeys.state(seq)));
       mvStore.commit();
     }
@@ -235,6 +357,22 @@ final class MvQueueStore implements QueueStore {
     byte[] indexKey = MvKeys.index(message.id());
     int size = message.payload().byteSize();
     long until = message.sendingUntilMillis();
+    space.admit(record.length + indexKey.length);
+    MVStore before = mvStore;
+    try {
+      append(message, record, indexKey, size, until);
+    } catch (RuntimeException e) {
+      // the commit failed and the store reopened at its last complete commit: if that one covered the
+      // append after all (MVStore's background writer took it), the message is stored, and is answered so
+      MVStore after = mvStore;
+      if (after != before && after != null && !closed && isStored(message.connectionId(), indexKey)) {
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private void append(StoredMessage message, byte[] record, byte[] indexKey, int size, long until) {
     mutate(message.connectionId(), () -> {
       ConnectionQueue q = queues.computeIfAbsent(message.connectionId(), k -> new ConnectionQueue());
       long seq = nextSequence(); // wasted if the id is already here; sequences need only grow
@@ -258,6 +396,17 @@ final class MvQueueStore implements QueueStore {
       q.add(seq, size, message.recipientDids(), until);
       return null;
     });
+  }
+
+  private boolean isStored(String connectionId, byte[] indexKey) {
+    try {
+      return read(connectionId, () -> {
+        ConnectionQueue q = queues.get(connectionId);
+        return q != null && slotOf(q, indexKey) >= 0;
+      });
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   @Override
@@ -385,7 +534,21 @@ final class MvQueueStore implements QueueStore {
 
   @Override
   public boolean isReady() {
-    return !closed && !mvStore.isClosed();
+    return notReadyReason().isEmpty();
+  }
+
+  /** Closed; a failed write not recovered from yet; or less free space than the minimum (adds are refused). */
+  @Override
+  public Optional<String> notReadyReason() {
+    if (closed) {
+      return Optional.of(describe() + " is closed");
+    }
+    String b = broken;
+    MVStore s = mvStore;
+    if (b != null || s == null || s.isClosed()) {
+      return Optional.of(b != null ? b : describe() + " is reopening after a failed write");
+    }
+    return space.shortage();
   }
 
   @Override
@@ -401,13 +564,21 @@ final class MvQueueStore implements QueueStore {
         return;
       }
       closed = true;
-      committer.close();
-      if (syncer != null) {
-        // not shutdownNow: interrupting a running force (FileChannel.force) closes the file's channel
-        syncer.shutdown();
-        awaitTermination(syncer);
+      // not shutdownNow: interrupting a running force (FileChannel.force) closes the file's channel
+      maintenance.shutdown();
+      awaitTermination(maintenance);
+      if (committer != null) {
+        committer.close();
       }
-      mvStore.close(); // commits what is left
+      MVStore s = mvStore;
+      if (s != null && !s.isClosed()) {
+        try {
+          s.close(); // commits what is left
+        } catch (MVStoreException e) {
+          LOG.warn("Could not write the last changes of {} on close: {}", describe(), e.getMessage());
+          s.closeImmediately();
+        }
+      }
       LOG.info("Closed {}", describe());
     } finally {
       OPEN_DIRECTORIES.remove(directory);
@@ -440,18 +611,126 @@ final class MvQueueStore implements QueueStore {
     return whileOpen(() -> underLock(connectionId, operation));
   }
 
-  /** Runs an operation while the store is open: {@link #close()} waits for it. */
+  /**
+   * Runs an operation while the store is open: {@link #close()} waits for it. When the operation finds the
+   * MVStore closed by a failed write (its own commit's, or an earlier one), the store is reopened first (see
+   * {@link #recoverLocked}); the operation that saw the failure fails, and its change is undone.
+   */
   private <T> T whileOpen(Supplier<T> operation) {
-    lifecycle.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(describe() + " is closed");
+    for (int attempt = 0; ; attempt++) {
+      MVStore used;
+      RuntimeException failure;
+      lifecycle.readLock().lock();
+      try {
+        if (closed) {
+          throw new IllegalStateException(describe() + " is closed");
+        }
+        used = mvStore;
+        if (used != null && !used.isClosed()) {
+          try {
+            return operation.get();
+          } catch (RuntimeException e) {
+            if (!used.isClosed()) {
+              throw e instanceof MVStoreException ? new IllegalStateException(describe() + " failed: "
+                  + e.getMessage(), e) : e;
+            }
+            failure = e; // the MVStore closed itself: a write failed
+          }
+        } else {
+          failure = null; // closed by an earlier failure
+        }
+      } finally {
+        lifecycle.readLock().unlock();
       }
-      return operation.get();
-    } catch (MVStoreException e) {
-      throw new IllegalStateException(describe() + " failed: " + e.getMessage(), e);
+      boolean recovered = recover();
+      if (failure != null || !recovered || attempt > 0) {
+        throw writeFailure(failure, used);
+      }
+    }
+  }
+
+  /** The failure to report for an operation that found the MVStore closed by a failed write. */
+  private RuntimeException writeFailure(RuntimeException failure, MVStore used) {
+    Throwable cause = failure != null ? failure : used == null ? null : used.getPanicException();
+    String what = describe() + " could not write" + (cause == null ? "" : ": " + cause.getMessage());
+    if (isNoSpace(cause) || space.shortage().isPresent()) {
+      return new StoreFullException("disk full: " + what + "; the change was not made", cause);
+    }
+    return new IllegalStateException(what, cause);
+  }
+
+  /** Whether a failure was caused by a full file system (ENOSPC or EDQUOT). */
+  private static boolean isNoSpace(Throwable t) {
+    for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
+      String m = t.getMessage();
+      if (t instanceof IOException && m != null && (m.contains("No space left on device")
+          || m.contains("Disk quota exceeded") || m.contains("not enough space on the disk"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Reopens the store after a failed write, unless another thread did; whether it is open now. */
+  private boolean recover() {
+    lifecycle.writeLock().lock();
+    try {
+      return recoverLocked();
     } finally {
-      lifecycle.readLock().unlock();
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Under the write lock, so no operation runs: closes what is left of the failed MVStore and opens the file
+   * again. MVStore opens at the newest complete chunk, which holds every answered change (each was
+   * committed before it was answered) and none of the failed commit's; the in-memory index is rebuilt from
+   * it, so nothing of the failed changes stays counted. Reads need no free space, so takes, counts and
+   * removals work again at once; while the free space is below the minimum, appends stay refused.
+   *
+   * @return whether the store is open
+   */
+  private boolean recoverLocked() {
+    if (closed) {
+      return false;
+    }
+    MVStore current = mvStore;
+    if (current != null && !current.isClosed()) {
+      return true; // another thread reopened it
+    }
+    if (current == null && System.nanoTime() - lastReopenNanos < TimeUnit.MILLISECONDS.toNanos(SYNC_PERIOD_MILLIS)) {
+      return false; // the last attempt failed a moment ago: fail fast rather than scan again
+    }
+    if (current != null) {
+      if (committer != null) {
+        committer.close();
+        committer = null;
+      }
+      Throwable cause = current.getPanicException();
+      LOG.error("A write of {} failed ({}); reopening it at its last complete commit", describe(),
+          cause == null ? "closed" : cause.getMessage());
+      current.closeImmediately();
+      queues.clear();
+      map = null;
+      mvStore = null;
+    }
+    space.refresh();
+    lastReopenNanos = System.nanoTime();
+    try {
+      openFile();
+      broken = null;
+      LOG.warn("Reopened {}: {} connections with messages; the changes of the failed commit were not made",
+          describe(), queues.size());
+      return true;
+    } catch (RuntimeException e) {
+      String reason = (isNoSpace(e) || space.shortage().isPresent() ? "disk full: " : "")
+          + "cannot reopen " + describe() + " after a failed write (retried every "
+          + SYNC_PERIOD_MILLIS / 1000 + " s): " + e.getMessage();
+      if (!reason.equals(broken)) {
+        LOG.error("{}", reason, e);
+      }
+      broken = reason;
+      return false;
     }
   }
 
@@ -466,13 +745,16 @@ final class MvQueueStore implements QueueStore {
   }
 
   /** Commits the map and waits until the file has every change applied before the call. */
-  private void commitNow() {
-    if (mvStore.commit() < 0) {
+  private void commitNow(MVStore store) {
+    if (store.commit() < 0) {
       // nothing left to store, but the background autocommit may still be writing our changes
-      mvStore.executeFilestoreOperation(() -> { });
+      store.executeFilestoreOperation(() -> { });
+      if (store.isClosed()) { // that write failed
+        throw new IllegalStateException(describe() + " is closed after a failed write", store.getPanicException());
+      }
     }
     if (fsync) {
-      mvStore.sync();
+      store.sync();
     }
   }
 
@@ -537,6 +819,7 @@ final class MvQueueStore implements QueueStore {
    * a record), never a record that its id cannot find.
    */
   private void removeMessage(ConnectionQueue q, int slot, String id) {
+    removedSinceReclaim = true;
     long seq = q.seq(slot);
     map.remove(MvKeys.record(seq));
     setState(seq, q.sendingUntil(slot), 0);

@@ -26,6 +26,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,9 +123,16 @@ public final class ServerRuntime {
       close();
       throw e;
     }
-    log.info("MPR server ready: JSON-RPC WebSocket on ws://{}:{}/, HTTP on http://{}:{}/ (health, ready, metrics),"
-        + " store {}, transport {}", config.bindAddress(), wsPort(), config.bindAddress(), appPort(), config.store(),
-        transport.describe());
+    Optional<String> notReady = queue.notReadyReason();
+    if (notReady.isPresent()) {
+      log.error("MPR server started but NOT READY ({}): JSON-RPC WebSocket on ws://{}:{}/, HTTP on http://{}:{}/"
+          + " (health, ready, metrics), store {}, transport {}", notReady.get(), config.bindAddress(), wsPort(),
+          config.bindAddress(), appPort(), config.store(), transport.describe());
+    } else {
+      log.info("MPR server ready: JSON-RPC WebSocket on ws://{}:{}/, HTTP on http://{}:{}/ (health, ready, metrics),"
+          + " store {}, transport {}", config.bindAddress(), wsPort(), config.bindAddress(), appPort(), config.store(),
+          transport.describe());
+    }
   }
 
   /**
@@ -174,7 +182,8 @@ public final class ServerRuntime {
     try {
       return config.store() == ServerConfig.Store.MEMORY
           ? QueueStores.inMemory()
-          : QueueStores.embedded(new EmbeddedStoreSettings(config.dataDir(), config.embeddedCacheMb(), config.embeddedFsync()));
+          : QueueStores.embedded(new EmbeddedStoreSettings(config.dataDir(), config.embeddedCacheMb(),
+              config.embeddedFsync(), config.embeddedMinFreeMb()));
     } catch (RuntimeException e) {
       throw new IllegalStateException("could not open the " + config.store().name().toLowerCase(java.util.Locale.ROOT)
           + " store" + (config.store() == ServerConfig.Store.EMBEDDED ? " in MPR_DATA_DIR " + config.dataDir() : "")
