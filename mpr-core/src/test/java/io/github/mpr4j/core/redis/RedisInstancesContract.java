@@ -209,10 +209,7 @@ abstract class RedisInstancesContract {
 
   @Test
   void an_instance_whose_heartbeat_lapsed_without_dying_puts_its_live_sessions_back() throws Exception {
-    MessagePickupRepository onA = a.openRepository();
-    Inbox inbox = new Inbox();
-    onA.addMessagesReceivedListener(inbox);
-    onA.addLiveSession(new AddLiveSessionOptions("c1", "s1")).join();
+    Inbox inbox = liveOnA("c1", "s1");
     MessagePickupRepository onB = b.openRepository();
     RedisBackend probe = RedisBackend.connect(settings());
     try {
@@ -226,6 +223,26 @@ abstract class RedisInstancesContract {
           () -> onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
       String id = onB.addMessage(message("c1", "after the lapse")).join();
       assertEquals(id, inbox.next().messages().get(0).id());
+    } finally {
+      probe.close();
+    }
+  }
+
+  @Test
+  void a_session_put_back_after_a_lapsed_heartbeat_gets_the_messages_that_waited_as_pending() throws Exception {
+    Inbox inbox = liveOnA("c1", "s1");
+    MessagePickupRepository onB = b.openRepository();
+    RedisBackend probe = RedisBackend.connect(settings());
+    try {
+      // A's heartbeat vanishes and its session is dropped, as B does when it finds A's key gone
+      RedisKeys keys = new RedisKeys(settings().keyPrefix());
+      probe.client().del(keys.instance(a.instanceId()));
+      probe.client().del(keys.connection("c1").get(4));
+      String id = onB.addMessage(message("c1", "while A's session was dropped")).join();
+
+      // A's next heartbeats put its session back, and the restored session gets what waited, with no take
+      assertEquals(List.of(id), inbox.next().messages().stream().map(m -> m.id()).toList());
+      assertEquals(0, onB.getAvailableMessageCount(new GetAvailableMessageCountOptions("c1", null)).join());
     } finally {
       probe.close();
     }
@@ -248,6 +265,15 @@ abstract class RedisInstancesContract {
     } finally {
       probe.close();
     }
+  }
+
+  /** Opens a repository on A that holds the live session {@code sessionId} of a connection; its inbox. */
+  private Inbox liveOnA(String connectionId, String sessionId) {
+    MessagePickupRepository onA = a.openRepository();
+    Inbox inbox = new Inbox();
+    onA.addMessagesReceivedListener(inbox);
+    onA.addLiveSession(new AddLiveSessionOptions(connectionId, sessionId)).join();
+    return inbox;
   }
 
   /** Instance settings with a short heartbeat, for expiry tests. */
