@@ -452,16 +452,51 @@ public final class DefaultPickupQueue implements PickupQueue {
         });
   }
 
-  /** Delivers after the fence check, or returns the messages to pending; never throws (it is a chain's link). */
+  /** Delivers after the fence check, or settles what the holder may not have; never throws (a chain's link). */
   private void afterFence(BusEvent.Delivery d, boolean current) {
     try {
       if (current) {
         deliver(d, false, true);
+      } else if (routingStore != null) {
+        run(() -> {
+          settleFenced(d);
+          return null;
+        });
       } else {
         returnToPending(d, false, true);
       }
     } catch (RuntimeException e) {
       log.warn("delivery to connection {} failed: {}", d.session().connectionId(), e.toString());
+    }
+  }
+
+  /**
+   * A fenced delivery whose session was not current, on a store that appends and reads the session in one
+   * step (on a worker). A connection that another session holds needs nothing: the addLiveSession that made
+   * it current returned every message sent before it to pending, the appends after it went to the new
+   * session, and the new holder may have some of them in hand by now (releasing them would hand them out
+   * again). A session dropped as dead releases nothing, so with no session left the messages go back to
+   * pending; and when the dropped session is back by now (its instance put it back), it is current again
+   * and gets them.
+   */
+  private void settleFenced(BusEvent.Delivery d) {
+    String connectionId = d.session().connectionId();
+    Optional<LiveSession> current = liveSessions.get(connectionId);
+    if (current.isPresent()) {
+      if (current.get().equals(d.session())) {
+        deliver(d, true, false);
+      }
+      return;
+    }
+    List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();
+    store.release(connectionId, ids);
+    current = liveSessions.get(connectionId);
+    if (current.isPresent() && current.get().equals(d.session())) {
+      long now = clock.millis();
+      List<StoredMessage> claimed = store.claim(connectionId, ids, now, now + visibilityMillis);
+      if (!claimed.isEmpty()) {
+        deliver(new BusEvent.Delivery(current.get(), queued(claimed)), true, false);
+      }
     }
   }
 
