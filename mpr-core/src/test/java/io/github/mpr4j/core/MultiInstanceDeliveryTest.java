@@ -8,7 +8,7 @@ import io.github.mpr4j.core.TestFixtures.Inbox;
 import io.github.mpr4j.core.internal.LocalDeliveryBus;
 import io.github.mpr4j.core.internal.LocalLiveSessions;
 import io.github.mpr4j.core.spi.LiveSessions;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.GetLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
@@ -20,19 +20,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class MultiInstanceDeliveryTest {
 
-  /** Shared parts must outlive each instance: closing an instance does not close the shared store. */
-  private static final class Shared extends ForwardingQueueStore {
-    Shared() {
-      super(QueueStores.inMemory());
-    }
-
-    @Override
-    public void close() {}
-  }
-
   @Test
   void aMessageAddedOnOneInstanceReachesTheHolderOnTheOtherAndTakeoverMovesIt() throws Exception {
-    Shared store = new Shared();
+    QueueStore store = TestFixtures.sharedInMemoryStore();
     LiveSessions sessions = new LocalLiveSessions();
     LocalDeliveryBus bus = new LocalDeliveryBus();
     try (PickupQueue a = PickupQueue.builder().store(store).liveSessions(sessions).deliveryBus(bus).build();

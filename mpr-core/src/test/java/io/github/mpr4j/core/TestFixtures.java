@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mpr4j.core.spi.PushNotifier;
+import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.PushRequest;
+import io.github.mpr4j.core.store.QueueStores;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;
 import io.github.mpr4j.protocol.MessagesReceivedListener;
@@ -30,6 +32,17 @@ import java.util.function.Supplier;
 /** Small real implementations used by the core's tests. */
 public final class TestFixtures {
   private TestFixtures() {}
+
+  /**
+   * An in-memory store for several queues (instances) in one process: closing a queue does not close it,
+   * as shared parts outlive each instance.
+   */
+  public static QueueStore sharedInMemoryStore() {
+    return new ForwardingQueueStore(QueueStores.inMemory()) {
+      @Override
+      public void close() {}
+    };
+  }
 
   public static EncryptedMessage jwe(String ciphertext) {
     return EncryptedMessage.ofJson("{\"protected\":\"eyJ0\",\"iv\":\"aXY\",\"ciphertext\":\"" + ciphertext + "\",\"tag\":\"dGFn\"}");

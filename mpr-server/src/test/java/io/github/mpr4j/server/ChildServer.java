@@ -1,10 +1,16 @@
 package io.github.mpr4j.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Starts {@link Main} in a child JVM on the test's class path, its output going to a file. */
 final class ChildServer {
@@ -21,6 +27,32 @@ final class ChildServer {
     env.putAll(environment);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     return pb.start();
+  }
+
+  /** Connects to the child's WebSocket port once it listens (within 30 s), failing with its log if it exits. */
+  static WsTestClient connectWhenUp(Process child, int port, Path log) throws Exception {
+    for (int i = 0; i < 300; i++) {
+      if (!child.isAlive()) {
+        fail("the child server exited:\n" + Files.readString(log, StandardCharsets.UTF_8));
+      }
+      try {
+        return WsTestClient.connect(port);
+      } catch (RuntimeException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    fail("the child server did not listen within 30 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
+    return null;
+  }
+
+  /** Sends a signal ({@code STOP}, {@code CONT}) to the child. */
+  static void signal(Process child, String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + child.pid()).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+      kill.destroyForcibly();
+      fail("kill -" + signal + " did not return within 10 s");
+    }
+    assertEquals(0, kill.exitValue(), "kill -" + signal + " " + child.pid());
   }
 
   /** A port that was free a moment ago on the loopback address. */

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mpr4j.core.redis.RedisServers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -117,7 +115,7 @@ class RedisInstancesIT {
     Path log = dir.resolve("child.log");
     Process child = ChildServer.start(env, log);
     try (WsTestClient observer = WsTestClient.connect(b.wsPort())) {
-      WsTestClient holder = connectWhenUp(child, wsPort, log);
+      WsTestClient holder = ChildServer.connectWhenUp(child, wsPort, log);
       addLiveSession(holder, "s1");
       assertTrue(live(observer));
 
@@ -135,21 +133,6 @@ class RedisInstancesIT {
     } finally {
       child.destroyForcibly();
     }
-  }
-
-  private static WsTestClient connectWhenUp(Process child, int port, Path log) throws Exception {
-    for (int i = 0; i < 300; i++) {
-      if (!child.isAlive()) {
-        fail("the child server exited:\n" + Files.readString(log, StandardCharsets.UTF_8));
-      }
-      try {
-        return WsTestClient.connect(port);
-      } catch (RuntimeException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    fail("the child server did not listen within 30 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
-    return null;
   }
 
   private static void awaitNotLive(WsTestClient c, Duration within) throws InterruptedException {

@@ -79,6 +79,8 @@ public final class DefaultPickupQueue implements PickupQueue {
   /** Whether store, sessions and bus never wait for I/O: operations then run on the caller's thread. */
   private final boolean inline;
   private final Map<String, HolderRepository> holders = new ConcurrentHashMap<>();
+  /** Per connection, the last delivery from the bus still waiting for its fence check (keeps their order). */
+  private final Map<String, CompletableFuture<Void>> fenced = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public DefaultPickupQueue(QueueStore store, LiveSessions liveSessions, DeliveryBus bus, PushNotifier push,
@@ -96,6 +98,7 @@ public final class DefaultPickupQueue implements PickupQueue {
     this.inline = store.isNonBlocking() && this.liveSessions.isNonBlocking() && this.bus.isNonBlocking();
     this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(settings.maxQueuedOperations()), new WorkerThreads());
+    this.liveSessions.onRestored(this::restored);
     this.bus.subscribe(this.instanceId, this::onBusEvent);
   }
 
@@ -399,7 +402,7 @@ public final class DefaultPickupQueue implements PickupQueue {
 
   private void onBusEvent(BusEvent event) {
     if (event instanceof BusEvent.Delivery d) {
-      deliver(d, false, true);
+      deliverFenced(d);
     } else if (event instanceof BusEvent.SessionEnded e) {
       HolderRepository holder = holders.get(e.session().holderId());
       if (holder != null) {
@@ -418,16 +421,128 @@ public final class DefaultPickupQueue implements PickupQueue {
   }
 
   /**
-   * Hands a delivery to its holder on this instance. When the holder is gone or no longer holds the
-   * session, the messages go back to pending, and if another session has taken the connection meanwhile
-   * they are delivered to it (once). This runs on this worker thread when {@code onWorker}, else on a
-   * worker: bus threads must not block.
+   * Hands a delivery to its holder on this instance; when the holder is gone or no longer holds the
+   * session, {@link #returnToPending returns its messages to pending}.
    */
   private void deliver(BusEvent.Delivery d, boolean onWorker, boolean mayRedeliver) {
     HolderRepository holder = holders.get(d.session().holderId());
     if (holder != null && holder.deliver(d.session(), d.messages())) {
       return;
     }
+    returnToPending(d, onWorker, mayRedeliver);
+  }
+
+  /**
+   * The fence of delivery: a delivery that came over the bus may be late (this instance was paused, a long
+   * GC pause or a stopped process, while the event waited in the bus's buffer, and another session may have
+   * taken the connection meanwhile), so it reaches the holder only if the live sessions still name its
+   * session as the connection's current one when it is handed over; otherwise its messages go back to
+   * pending, and to the connection's current session if there is one. The deliveries of one connection keep
+   * their order; their checks run side by side.
+   */
+  private void deliverFenced(BusEvent.Delivery d) {
+    CompletableFuture<Boolean> check;
+    try {
+      check = liveSessions.isCurrent(d.session());
+    } catch (RuntimeException e) {
+      check = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Boolean> current = check.exceptionally(e -> {
+      log.warn("could not check the live session of connection {} before delivering: {}",
+          d.session().connectionId(), e.toString());
+      return false;
+    });
+    // each delivery waits for its own check and for the connection's previous delivery, no longer
+    String connectionId = d.session().connectionId();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<Void> previous = fenced.put(connectionId, done);
+    (previous == null ? current : previous.thenCombine(current, (ignored, ok) -> ok))
+        .thenAccept(ok -> afterFence(d, ok))
+        .whenComplete((v, e) -> {
+          fenced.remove(connectionId, done);
+          done.complete(null);
+        });
+  }
+
+  /** Delivers after the fence check, or settles what the holder may not have; never throws (a chain's link). */
+  private void afterFence(BusEvent.Delivery d, boolean current) {
+    try {
+      if (current) {
+        deliver(d, false, true);
+      } else if (routingStore != null) {
+        run(() -> {
+          settleFenced(d);
+          return null;
+        });
+      } else {
+        returnToPending(d, false, true);
+      }
+    } catch (RuntimeException e) {
+      log.warn("delivery to connection {} failed: {}", d.session().connectionId(), e.toString());
+    }
+  }
+
+  /**
+   * A fenced delivery whose session was not current, on a store that appends and reads the session in one
+   * step (on a worker). A connection that another session holds needs nothing: the addLiveSession that made
+   * it current returned every message sent before it to pending, the appends after it went to the new
+   * session, and the new holder may have some of them in hand by now (releasing them would hand them out
+   * again). A session dropped as dead releases nothing, so with no session left the messages go back to
+   * pending; and when the dropped session is back by now (its instance put it back), it is current again
+   * and gets them.
+   */
+  private void settleFenced(BusEvent.Delivery d) {
+    String connectionId = d.session().connectionId();
+    Optional<LiveSession> current = liveSessions.get(connectionId);
+    if (current.isPresent()) {
+      if (current.get().equals(d.session())) {
+        deliver(d, true, false);
+      }
+      return;
+    }
+    List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();
+    store.release(connectionId, ids);
+    current = liveSessions.get(connectionId);
+    if (current.isPresent() && current.get().equals(d.session())) {
+      long now = clock.millis();
+      List<StoredMessage> claimed = store.claim(connectionId, ids, now, now + visibilityMillis);
+      if (!claimed.isEmpty()) {
+        deliver(new BusEvent.Delivery(current.get(), queued(claimed)), true, false);
+      }
+    }
+  }
+
+  /**
+   * A session of this instance that the others had dropped was put back: its holder gets what waits as
+   * pending for it (messages added while it was dropped were stored as pending), up to the maximum batch,
+   * through the fence, as one delivery. A longer backlog waits for a take, as on any new session.
+   */
+  private void restored(LiveSession s) {
+    HolderRepository holder = holders.get(s.holderId());
+    if (closed || holder == null || !holder.holds(s)) {
+      return;
+    }
+    long now = clock.millis();
+    TakeRequest request = new TakeRequest(s.connectionId(), null, settings.maxBatch(), Long.MAX_VALUE, false, now,
+        now + visibilityMillis);
+    CompletableFuture<List<StoredMessage>> taken = asyncStore != null ? runAsync(() -> asyncStore.takeAsync(request))
+        : run(() -> store.take(request));
+    taken.whenComplete((messages, failure) -> {
+      if (failure != null) {
+        log.warn("could not hand the restored session of connection {} its pending messages: {}",
+            s.connectionId(), failure.toString());
+      } else if (!messages.isEmpty()) {
+        deliverFenced(new BusEvent.Delivery(s, queued(messages)));
+      }
+    });
+  }
+
+  /**
+   * Returns the messages of a delivery its holder did not take to pending, and hands them to the
+   * connection's current session if another one has taken it (once, when {@code mayRedeliver}). Runs on
+   * this worker thread when {@code onWorker}, else on a worker: bus threads must not block.
+   */
+  private void returnToPending(BusEvent.Delivery d, boolean onWorker, boolean mayRedeliver) {
     Runnable fallBack = () -> {
       String connectionId = d.session().connectionId();
       List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();

@@ -67,9 +67,14 @@ final class HolderRepository implements MessagePickupRepository {
     }
   }
 
+  /** Whether this holder is open and holds {@code session}. */
+  boolean holds(LiveSession session) {
+    return !closed && session.equals(held.get(session.connectionId()));
+  }
+
   /** Hands messages to the listeners if this holder still holds the session; false if it does not. */
   boolean deliver(LiveSession session, List<QueuedMessage> messages) {
-    if (closed || !session.equals(held.get(session.connectionId())) || listeners.isEmpty()) {
+    if (!holds(session) || listeners.isEmpty()) {
       return false;
     }
     for (MessagesReceivedListener l : listeners) {

@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live sessions on Redis: one hash per connection (in the connection's slot) naming the session, its
@@ -14,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * stopped its heartbeat is gone: lookups ignore it and delete it (only if it is still that session).
  */
 final class RedisLiveSessions implements LiveSessions {
+  private static final Logger log = LoggerFactory.getLogger(RedisLiveSessions.class);
   private static final byte[] PUT = RedisKeys.bytes("sessionPut");
   private static final byte[] REMOVE = RedisKeys.bytes("sessionRemove");
   private static final byte[] GET = RedisKeys.bytes("sessionGet");
@@ -25,6 +29,7 @@ final class RedisLiveSessions implements LiveSessions {
   private final RedisKeys keys;
   /** The sessions held on this instance, by connection, to put back after a lost heartbeat. */
   private final Map<String, LiveSession> own = new ConcurrentHashMap<>();
+  private volatile Consumer<LiveSession> restoredListener = s -> {};
 
   RedisLiveSessions(RedisBackend backend, QueueScript script, RedisKeys keys) {
     this.backend = backend;
@@ -67,6 +72,12 @@ final class RedisLiveSessions implements LiveSessions {
           RedisKeys.bytes(s.instanceId()), RedisKeys.bytes(s.holderId())));
       if (Long.valueOf(1).equals(reply)) {
         restored++;
+        try {
+          restoredListener.accept(s);
+        } catch (RuntimeException e) {
+          log.warn("the restored session of connection {} could not be handed its pending messages: {}",
+              s.connectionId(), e.toString());
+        }
       }
     }
     return restored;
@@ -101,6 +112,19 @@ final class RedisLiveSessions implements LiveSessions {
       }
     }
     return removed;
+  }
+
+  @Override
+  public void onRestored(Consumer<LiveSession> listener) {
+    this.restoredListener = listener;
+  }
+
+  /** One EVALSHA (sessionGet) that holds no thread; the sessions checked are this instance's own. */
+  @Override
+  public CompletableFuture<Boolean> isCurrent(LiveSession session) {
+    String connectionId = session.connectionId();
+    return script.call(keys.connection(connectionId), List.of(GET))
+        .thenApply(reply -> session(connectionId, reply).filter(session::equals).isPresent());
   }
 
   @Override

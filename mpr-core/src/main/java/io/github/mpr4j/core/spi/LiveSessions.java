@@ -1,6 +1,8 @@
 package io.github.mpr4j.core.spi;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The registry of live sessions, one per connection at most, shared by every instance that uses it. The
@@ -26,6 +28,25 @@ public interface LiveSessions extends AutoCloseable {
 
   /** The live session of a connection, if any. */
   Optional<LiveSession> get(String connectionId);
+
+  /**
+   * Whether {@code session} is still its connection's live session: the fence a holder checks before it
+   * hands its socket a delivery that came over the {@link DeliveryBus} (the delivery may be late: its
+   * instance was paused while the event waited in the bus, and another session may have taken the
+   * connection meanwhile). The default asks {@link #get} on the caller's thread; a registry whose get
+   * waits for I/O answers without holding that thread.
+   */
+  default CompletableFuture<Boolean> isCurrent(LiveSession session) {
+    return CompletableFuture.completedFuture(get(session.connectionId()).filter(session::equals).isPresent());
+  }
+
+  /**
+   * Registers what to do when a session held on this instance, which the others had dropped (its heartbeat
+   * had lapsed), is put back: the pickup queue hands the session's holder what waits as pending for it. The
+   * listener is called on a thread of the registry and must not block. A registry that never drops the
+   * sessions of a live instance (the in-process one) never calls it.
+   */
+  default void onRestored(Consumer<LiveSession> listener) {}
 
   /** Whether every method returns promptly without waiting for I/O (see {@link QueueStore#isNonBlocking()}). */
   default boolean isNonBlocking() {

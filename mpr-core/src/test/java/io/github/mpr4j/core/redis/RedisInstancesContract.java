@@ -9,6 +9,7 @@ import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.TestFixtures;
 import io.github.mpr4j.core.TestFixtures.Inbox;
 import io.github.mpr4j.core.TestFixtures.RecordingPushNotifier;
+import io.github.mpr4j.core.spi.BusEvent;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.AddMessageOptions;
@@ -16,6 +17,7 @@ import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
 import io.github.mpr4j.protocol.GetLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.PushNotificationToken;
+import io.github.mpr4j.protocol.QueuedMessage;
 import io.github.mpr4j.protocol.RemoveLiveSessionOptions;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
 import java.time.Duration;
@@ -106,6 +108,33 @@ abstract class RedisInstancesContract {
     String id = onA.addMessage(message("c1", "after takeover")).join();
     assertEquals(id, inboxB.next().messages().get(0).id());
     assertTrue(inboxA.received.isEmpty());
+  }
+
+  @Test
+  void a_late_delivery_for_a_replaced_session_reaches_neither_its_old_holder_nor_hands_the_new_one_a_message_again()
+      throws Exception {
+    Inbox inboxA = liveOnA("c1", "old");
+    MessagePickupRepository onB = b.openRepository();
+    Inbox inboxB = new Inbox();
+    onB.addMessagesReceivedListener(inboxB);
+    onB.addLiveSession(new AddLiveSessionOptions("c1", "new")).join();
+    assertEquals("c1/old", inboxA.replaced.poll(5, TimeUnit.SECONDS));
+    String id = onB.addMessage(message("c1", "for the new holder")).join();
+    List<QueuedMessage> delivered = inboxB.next().messages();
+    assertEquals(id, delivered.get(0).id());
+    RedisBackend probe = RedisBackend.connect(settings());
+    try {
+      // a delivery of that message for the replaced session arrives late at A (A had been paused)
+      LiveSession replaced = new LiveSession("c1", "old", a.instanceId(), "the-old-holder");
+      probe.deliveryBus().publish(a.instanceId(), new BusEvent.Delivery(replaced, delivered));
+
+      // the new holder has it in hand (sending, not removed): it is not released and handed out again
+      assertEquals(null, inboxB.received.poll(2, TimeUnit.SECONDS));
+      assertTrue(inboxA.received.isEmpty(), "the old holder received " + inboxA.received);
+      assertEquals(0, onB.getAvailableMessageCount(new GetAvailableMessageCountOptions("c1", null)).join());
+    } finally {
+      probe.close();
+    }
   }
 
   @Test
@@ -209,10 +238,7 @@ abstract class RedisInstancesContract {
 
   @Test
   void an_instance_whose_heartbeat_lapsed_without_dying_puts_its_live_sessions_back() throws Exception {
-    MessagePickupRepository onA = a.openRepository();
-    Inbox inbox = new Inbox();
-    onA.addMessagesReceivedListener(inbox);
-    onA.addLiveSession(new AddLiveSessionOptions("c1", "s1")).join();
+    Inbox inbox = liveOnA("c1", "s1");
     MessagePickupRepository onB = b.openRepository();
     RedisBackend probe = RedisBackend.connect(settings());
     try {
@@ -226,6 +252,26 @@ abstract class RedisInstancesContract {
           () -> onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
       String id = onB.addMessage(message("c1", "after the lapse")).join();
       assertEquals(id, inbox.next().messages().get(0).id());
+    } finally {
+      probe.close();
+    }
+  }
+
+  @Test
+  void a_session_put_back_after_a_lapsed_heartbeat_gets_the_messages_that_waited_as_pending() throws Exception {
+    Inbox inbox = liveOnA("c1", "s1");
+    MessagePickupRepository onB = b.openRepository();
+    RedisBackend probe = RedisBackend.connect(settings());
+    try {
+      // A's heartbeat vanishes and its session is dropped, as B does when it finds A's key gone
+      RedisKeys keys = new RedisKeys(settings().keyPrefix());
+      probe.client().del(keys.instance(a.instanceId()));
+      probe.client().del(keys.connection("c1").get(4));
+      String id = onB.addMessage(message("c1", "while A's session was dropped")).join();
+
+      // A's next heartbeats put its session back, and the restored session gets what waited, with no take
+      assertEquals(List.of(id), inbox.next().messages().stream().map(m -> m.id()).toList());
+      assertEquals(0, onB.getAvailableMessageCount(new GetAvailableMessageCountOptions("c1", null)).join());
     } finally {
       probe.close();
     }
@@ -248,6 +294,15 @@ abstract class RedisInstancesContract {
     } finally {
       probe.close();
     }
+  }
+
+  /** Opens a repository on A that holds the live session {@code sessionId} of a connection; its inbox. */
+  private Inbox liveOnA(String connectionId, String sessionId) {
+    MessagePickupRepository onA = a.openRepository();
+    Inbox inbox = new Inbox();
+    onA.addMessagesReceivedListener(inbox);
+    onA.addLiveSession(new AddLiveSessionOptions(connectionId, sessionId)).join();
+    return inbox;
   }
 
   /** Instance settings with a short heartbeat, for expiry tests. */

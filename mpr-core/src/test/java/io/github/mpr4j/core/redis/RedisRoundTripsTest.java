@@ -155,6 +155,35 @@ class RedisRoundTripsTest {
   }
 
   @Test
+  void an_add_for_a_live_session_on_another_instance_is_one_command_a_publish_and_one_fence_check_there()
+      throws Exception {
+    RedisBackend otherRedis = RedisBackend.connect(RedisSettings.single(node.uri()).withInstanceTtl(Duration.ofMinutes(5)));
+    try (PickupQueue other = PickupQueue.builder().store(store(otherRedis)).liveSessions(otherRedis.liveSessions())
+        .deliveryBus(otherRedis.deliveryBus()).instanceId(otherRedis.instanceId()).build()) {
+      MessagePickupRepository holder = other.openRepository();
+      Inbox inbox = new Inbox();
+      holder.addMessagesReceivedListener(inbox);
+      repository.addMessage(message("c1", "warm-up")).join(); // loads the script
+      holder.addLiveSession(new AddLiveSessionOptions("c1", "s1")).join();
+
+      Map<String, Long> calls = during(() -> {
+        try {
+          for (int i = 0; i < 10; i++) {
+            repository.addMessage(message("c1", "m" + i)).join();
+            inbox.next(); // delivered through the fence: a sessionGet on the holder's instance
+          }
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      });
+
+      // the adding instance checks that the holder's instance is alive at most once a second (cached)
+      calls.remove("exists");
+      assertEquals(Map.of("evalsha", 20L, "publish", 10L), calls);
+    }
+  }
+
+  @Test
   void a_take_is_one_command_whatever_it_returns() throws Exception {
     for (int i = 0; i < 50; i++) {
       repository.addMessage(message("c1", "m" + i)).join();
