@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -60,5 +65,26 @@ final class ChildServer {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /** Waits (up to 30 s) until the child answers 200 on /ready; fails with its log when it exits or is not ready. */
+  static void awaitReady(Process p, int appPort, Path log) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort + "/ready"))
+        .timeout(Duration.ofSeconds(2)).build();
+    for (int i = 0; i < 300; i++) {
+      if (!p.isAlive()) {
+        fail("the server exited with " + p.exitValue() + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
+      }
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    fail("the server was not ready within 30 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
   }
 }

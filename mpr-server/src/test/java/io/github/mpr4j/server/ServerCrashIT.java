@@ -8,18 +8,10 @@ import static io.github.mpr4j.server.Wire.take;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +48,7 @@ class ServerCrashIT {
 
     Process first = startServer(data, wsPort, appPort, dir.resolve("first.log"));
     try {
-      awaitReady(first, appPort, dir.resolve("first.log"));
+      ChildServer.awaitReady(first, appPort, dir.resolve("first.log"));
       try (WsTestClient c = WsTestClient.connect(wsPort)) {
         List<String> before = List.of(addMessage(c, CONN, "d", "s1"), addMessage(c, CONN, "d", "s2"),
             addMessage(c, CONN, "d", "s3"));
@@ -86,7 +78,7 @@ class ServerCrashIT {
 
     Process second = startServer(data, wsPort, appPort, dir.resolve("second.log"));
     try {
-      awaitReady(second, appPort, dir.resolve("second.log"));
+      ChildServer.awaitReady(second, appPort, dir.resolve("second.log"));
       try (WsTestClient c = WsTestClient.connect(wsPort)) {
         int available = c.result("getAvailableMessageCount", Map.of("connectionId", CONN)).intValue();
         List<String> queue = ids(c.result("takeFromQueue", take(CONN, "limit", 1000)));
@@ -114,25 +106,5 @@ class ServerCrashIT {
         "MPR_STORE", "embedded",
         "MPR_DATA_DIR", data.toString(),
         "MPR_VISIBILITY_TIMEOUT_MS", "600000"), log);
-  }
-
-  private static void awaitReady(Process p, int appPort, Path log) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort + "/ready"))
-        .timeout(Duration.ofSeconds(2)).build();
-    for (int i = 0; i < 300; i++) {
-      if (!p.isAlive()) {
-        fail("the server exited with " + p.exitValue() + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
-      }
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    fail("the server was not ready within 30 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
   }
 }

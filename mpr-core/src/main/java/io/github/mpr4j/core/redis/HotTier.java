@@ -62,12 +62,13 @@ public final class HotTier {
   public record ColdCandidate(String id, long seq, long bytes, String token, long sendingUntil) {}
 
   /**
-   * A take's answer: either {@code needsCold} (read the cold tier as of {@code version} and call again), or
-   * the chosen messages in order (ids; those in {@code hot} were taken here, the others are cold copies the
-   * caller must claim), and shadow copies no mover can commit any more ({@code garbage}).
+   * A take's answer: either {@code needsCold} (read the cold tier as of {@code version} and call again; with
+   * {@code readFurther}, past the window read last time, which held too few visible messages), or the chosen
+   * messages in order (ids; those in {@code hot} were taken here, the others are cold copies the caller must
+   * claim), and shadow copies no mover can commit any more ({@code garbage}).
    */
-  public record Taken(boolean needsCold, long version, List<String> order, Map<String, StoredMessage> hot,
-      List<String> garbage) {}
+  public record Taken(boolean needsCold, boolean readFurther, long version, List<String> order,
+      Map<String, StoredMessage> hot, List<String> garbage) {}
 
   /** A count's answer: {@code needsCold}, or the hot count and how many of the given shadows are visible. */
   public record Counted(boolean needsCold, long version, int hot, int visibleShadows) {}
@@ -105,10 +106,14 @@ public final class HotTier {
     });
   }
 
-  /** Takes from the hot tier, merged with the given visible-if-so cold candidates (see {@link Taken}). */
+  /**
+   * Takes from the hot tier, merged with the given visible-if-so cold candidates (see {@link Taken}).
+   * {@code windowFull}: the cold read stopped at its limit, so cold messages may follow the last candidate,
+   * and nothing after it may be chosen.
+   */
   public CompletableFuture<Taken> take(TakeRequest r, long vSeen, boolean tomb, boolean coldEmpty,
-      List<ColdCandidate> cold) {
-    List<byte[]> args = new ArrayList<>(10 + 5 * cold.size());
+      List<ColdCandidate> cold, boolean windowFull) {
+    List<byte[]> args = new ArrayList<>(11 + 5 * cold.size());
     args.add(TAKE_T);
     args.add(n(r.nowMillis()));
     args.add(n(r.sendingUntilMillis()));
@@ -119,6 +124,7 @@ public final class HotTier {
     args.add(n(vSeen));
     args.add(tomb ? ONE : ZERO);
     args.add(coldEmpty ? ONE : ZERO);
+    args.add(n(windowFull && !cold.isEmpty() ? cold.get(cold.size() - 1).seq() : -1));
     for (ColdCandidate c : cold) {
       args.add(RedisKeys.bytes(c.id()));
       args.add(n(c.seq()));
@@ -130,8 +136,9 @@ public final class HotTier {
     return script.call(keys.connection(connectionId), args).thenApply(reply -> {
       List<?> l = (List<?>) reply;
       long version = asLong(l.get(1));
-      if ("cold".equals(RedisQueueStore.text(l.get(0)))) {
-        return new Taken(true, version, List.of(), Map.of(), List.of());
+      String answer = RedisQueueStore.text(l.get(0));
+      if (!"ok".equals(answer)) {
+        return new Taken(true, "more".equals(answer), version, List.of(), Map.of(), List.of());
       }
       List<?> orderFlat = (List<?>) l.get(2);
       List<String> order = new ArrayList<>(orderFlat.size() / 2);
@@ -142,7 +149,7 @@ public final class HotTier {
       for (StoredMessage m : RedisQueueStore.messages(connectionId, l.get(3))) {
         hot.put(m.id(), m);
       }
-      return new Taken(false, version, order, hot, texts(l.get(4)));
+      return new Taken(false, false, version, order, hot, texts(l.get(4)));
     });
   }
 

@@ -43,6 +43,11 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
   /** Reads of the cold tier a take or count makes while moves keep changing it, before it uses the last. */
   static final int COLD_VIEWS = 50;
   private static final int MAX_QUEUED_COLD_CALLS = 10_000;
+  /**
+   * The largest window of cold candidates a take reads (invisible copies ahead of a queue come from a
+   * mover's unfinished batches, at most {@code MPR_TIER_BATCH} each, and the takes drop the garbage ones).
+   */
+  static final int MAX_COLD_WINDOW = 65_536;
 
   private final RedisBackend redis;
   private final QueueStore redisStore;
@@ -133,28 +138,43 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
 
   @Override
   public CompletableFuture<List<StoredMessage>> takeAsync(TakeRequest r) {
-    return hot.take(r, -1, writeThrough, false, List.of()).thenCompose(t -> t.needsCold()
-        ? takeWithCold(r, t.version(), 1)
+    return hot.take(r, -1, writeThrough, false, List.of(), false).thenCompose(t -> t.needsCold()
+        ? takeWithCold(r, t.version(), r.limit(), 1)
         : finishTake(r, t, Map.of()));
   }
 
-  private record ColdView(List<ColdCandidate> candidates, boolean empty) {}
+  /** A read of the cold tier: up to {@code window} candidates; {@code full}: it stopped at the window. */
+  private record ColdView(List<ColdCandidate> candidates, boolean empty, boolean full) {}
 
-  private CompletableFuture<List<StoredMessage>> takeWithCold(TakeRequest r, long version, int views) {
+  /**
+   * Reads up to {@code window} cold candidates and takes with them. Copies in the window that Redis finds
+   * invisible (the shadows of a mover that died between copy and commit, whose hot copies may be taken
+   * already) leave fewer visible ones than the window's size; the script then refuses to choose past the
+   * window's last candidate, and the take reads again with a window twice as large.
+   */
+  private CompletableFuture<List<StoredMessage>> takeWithCold(TakeRequest r, long version, int window, int views) {
     return onCold(() -> {
-      List<ColdCandidate> candidates = cold.candidates(r.connectionId(), r.recipientDid(), r.nowMillis(), r.limit());
-      return new ColdView(candidates, candidates.isEmpty() && cold.isEmpty(r.connectionId()));
-    }).thenCompose(view -> hot.take(r, version, writeThrough, view.empty(), view.candidates()).thenCompose(t -> {
-      if (!t.needsCold()) {
-        Map<String, ColdCandidate> byId = new HashMap<>();
-        view.candidates().forEach(c -> byId.put(c.id(), c));
-        return finishTake(r, t, byId);
-      }
-      if (views < COLD_VIEWS) {
-        return takeWithCold(r, t.version(), views + 1);
-      }
-      return CompletableFuture.failedFuture(busyMoving(r.connectionId()));
-    }));
+      List<ColdCandidate> candidates = cold.candidates(r.connectionId(), r.recipientDid(), r.nowMillis(), window);
+      return new ColdView(candidates, candidates.isEmpty() && cold.isEmpty(r.connectionId()),
+          candidates.size() >= window);
+    }).thenCompose(view -> hot.take(r, version, writeThrough, view.empty(), view.candidates(), view.full())
+        .thenCompose(t -> {
+          if (!t.needsCold()) {
+            Map<String, ColdCandidate> byId = new HashMap<>();
+            view.candidates().forEach(c -> byId.put(c.id(), c));
+            return finishTake(r, t, byId);
+          }
+          if (t.readFurther() && window >= MAX_COLD_WINDOW) {
+            return CompletableFuture.failedFuture(new IllegalStateException("more than " + MAX_COLD_WINDOW
+                + " copies of " + r.connectionId() + " in MongoDB that no read may see lie ahead of its queue; retry"
+                + " once the mover has finished them"));
+          }
+          if (views < COLD_VIEWS) {
+            int next = t.readFurther() ? (int) Math.min(MAX_COLD_WINDOW, 2L * window) : window;
+            return takeWithCold(r, t.version(), next, views + 1);
+          }
+          return CompletableFuture.failedFuture(busyMoving(r.connectionId()));
+        }));
   }
 
   /** Moves kept changing the connection's cold tier under a read: it fails (retryable) rather than guess. */

@@ -174,7 +174,10 @@ end
 -- previous deadline}, by seq), merged by seq within limit and limitBytes, and takes the hot ones (deletes
 -- them, with a tombstone each when `tomb`, or marks them sending). Returns the choice in order:
 -- {id, meta or nil (cold), previous deadline, record (hot only)}.
-local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb)
+-- `bound` (or nil): the caller read the cold tier only up to this seq, so a cold message it did not read may
+-- come after it; then no message above it is chosen, and if the choice stops there short of `limit`, nothing
+-- is taken and nil is returned (the caller reads further).
+local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb, bound)
   local late = expired(now, did)
   local pids = redis.call('ZRANGE', did and (P .. ':' .. did) or P, 0, limit - 1)
   local pmetas, precords = {}, {}
@@ -195,6 +198,7 @@ local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb
       if pm and (not seq or pm[1] < seq) then kind, seq = 'pending', pm[1] end
       if cc and (not seq or cc[2] < seq) then kind, seq = 'cold', cc[2] end
       if not kind then break end
+      if bound and seq > bound then return nil end
       local entry, size
       if kind == 'late' then
         entry, size = {e[1], e[2], e[3]}, e[2][2]
@@ -439,10 +443,13 @@ elseif op == 'count' then
 
 elseif op == 'takeT' then
   -- ARGV: op, now, sendingUntil, limit, limitBytes, delete, recipientDid ('' for all), vSeen (-1: no cold view),
-  -- tomb (1/0), coldEmpty (1/0: the cold tier holds no copy of this connection), then cold candidates by seq,
+  -- tomb (1/0), coldEmpty (1/0: the cold tier holds no copy of this connection), bound (the seq of the last
+  -- candidate when the read of the cold tier stopped at its window, else -1), then cold candidates by seq,
   -- five values each: id, seq, payloadBytes, token ('' when committed), previous deadline.
-  -- Returns {'cold', v} when the caller must (re)read the cold tier, else {'ok', v, {id, 'h'|'c'}...,
-  -- {id, previous deadline, record}... of the hot ones, garbage shadow ids}.
+  -- Returns {'cold', v} when the caller must (re)read the cold tier, {'more', v} when it must read it past
+  -- the bound (copies in its window were not visible: a crashed mover's shadows, say, so the window held
+  -- fewer visible messages than the take may need), else {'ok', v, {id, 'h'|'c'}..., {id, previous
+  -- deadline, record}... of the hot ones, garbage shadow ids}.
   local now, untilMs, limit, limitBytes = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
   local did = ARGV[7] ~= '' and ARGV[7] or nil
   local vSeen = tonumber(ARGV[8])
@@ -450,8 +457,10 @@ elseif op == 'takeT' then
   local cold, garbage = {}, {}
   local current = coldViewCurrent(vSeen, v, w)
   if current == nil then return {'cold', v} end
+  local bound = tonumber(ARGV[11])
+  if not current or bound < 0 then bound = nil end
   if current then
-    for k = 11, #ARGV, 5 do
+    for k = 12, #ARGV, 5 do
       local id, token = ARGV[k], ARGV[k + 3]
       if coldVisible(id, token) then
         cold[#cold + 1] = {id, tonumber(ARGV[k + 1]), tonumber(ARGV[k + 2]), tonumber(ARGV[k + 4])}
@@ -461,7 +470,8 @@ elseif op == 'takeT' then
     end
     if ARGV[10] == '1' then redis.call('HSET', T, 'w', v) end
   end
-  local chosen = takeCore(now, untilMs, limit, limitBytes, ARGV[6] == '1', did, cold, ARGV[9] == '1')
+  local chosen = takeCore(now, untilMs, limit, limitBytes, ARGV[6] == '1', did, cold, ARGV[9] == '1', bound)
+  if not chosen then return {'more', v} end
   local order, hot = {}, {}
   for _, entry in ipairs(chosen) do
     order[#order + 1] = entry[1]
