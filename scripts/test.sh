@@ -25,4 +25,10 @@ if [ "${java_major%%.*}" -lt 17 ] 2>/dev/null; then
   exit 1
 fi
 
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+
+# the release build without signing or uploading: javadoc's doclint and the Central bundle's contents
+# (MPR_RELEASE_DRY_RUN=0 leaves it out)
+if [ "${MPR_RELEASE_DRY_RUN:-1}" != 0 ]; then
+  bash scripts/release-dry-run.sh
+fi

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * mpr-push-apns}). {@link #notify} queues and returns; a full queue drops the notification (counted), never
  * the message. At send time the dispatcher re-checks the connection's live session, then takes the token's
  * slot from the {@link PushDeduplicator}; only then is the provider called. A configured provider whose
- * configuration cannot be loaded is left off, logged at WARN and listed by {@link #unavailable()}.
+ * configuration cannot be loaded, or whose library is not on the classpath (Pushy for APNs, firebase-admin
+ * for FCM: optional dependencies, added by the application that uses them), is left off, logged at WARN and
+ * listed by {@link #unavailable()}.
  */
 public final class PushService implements PushNotifier {
   private static final Logger log = LoggerFactory.getLogger(PushService.class);
@@ -85,6 +87,12 @@ public final class PushService implements PushNotifier {
   }
 
   private Sender open(String provider, Opener opener) {
+    String missing = missingLibrary(provider);
+    if (missing != null) {
+      unavailable.put(provider, missing);
+      log.warn("{} push is off: {}", name(provider), missing);
+      return null;
+    }
     try {
       return opener.open();
     } catch (Exception | LinkageError e) {
@@ -92,6 +100,22 @@ public final class PushService implements PushNotifier {
       unavailable.put(provider, reason);
       log.warn("{} push is off: its configuration could not be loaded: {}", name(provider), reason);
       return null;
+    }
+  }
+
+  /**
+   * Null when the provider's library is on the classpath, else what to add: the libraries are optional
+   * dependencies of mpr-push, so that an application carries only the provider it uses.
+   */
+  static String missingLibrary(String provider) {
+    boolean fcm = FCM.equals(provider);
+    String probe = fcm ? "com.google.firebase.messaging.FirebaseMessaging" : "com.eatthepath.pushy.apns.ApnsClient";
+    try {
+      Class.forName(probe, false, PushService.class.getClassLoader());
+      return null;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return (fcm ? "firebase-admin" : "Pushy") + " is not on the classpath (add the dependency "
+          + (fcm ? "com.google.firebase:firebase-admin" : "com.eatthepath:pushy") + ", see docs/push.md)";
     }
   }
 

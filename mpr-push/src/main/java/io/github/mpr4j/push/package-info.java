@@ -6,6 +6,7 @@
  * ({@link io.github.mpr4j.push.PushDeduplicator}), a bounded queue, in-flight limits, retries and
  * {@link io.github.mpr4j.push.PushStats metrics}.
  *
- * <p>A provider's SDK (firebase-admin, Pushy) is loaded only when that provider is configured.
+ * <p>A provider's SDK (firebase-admin, Pushy) is an optional dependency, added by the application that uses
+ * that provider, and is loaded only when the provider is configured.
  */
 package io.github.mpr4j.push;

@@ -17,7 +17,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    MprServer server = MprServer.create(config);
+    MprServer server = MprServer.standalone(config);
     try {
       server.start();
     } catch (RuntimeException e) {

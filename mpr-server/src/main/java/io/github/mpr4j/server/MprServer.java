@@ -19,14 +19,25 @@ public final class MprServer implements AutoCloseable {
   private final ServerConfig config;
   private final ServerRuntime runtime;
 
-  private MprServer(ServerConfig config) {
+  private MprServer(ServerConfig config, boolean standalone) {
     this.config = config;
-    this.runtime = new ServerRuntime(config);
+    this.runtime = new ServerRuntime(config, standalone);
   }
 
-  /** A server with the given configuration, not yet started. */
+  /**
+   * A server with the given configuration, not yet started. It logs its settings at DEBUG when it starts
+   * (the standalone server, {@link Main}, at INFO).
+   *
+   * @param config the settings
+   * @return the server, to be started with {@link #start()}
+   */
   public static MprServer create(ServerConfig config) {
-    return new MprServer(Objects.requireNonNull(config, "config"));
+    return new MprServer(Objects.requireNonNull(config, "config"), false);
+  }
+
+  /** The server of {@link Main}: the process is the server, so its settings are logged at INFO. */
+  static MprServer standalone(ServerConfig config) {
+    return new MprServer(Objects.requireNonNull(config, "config"), true);
   }
 
   /**

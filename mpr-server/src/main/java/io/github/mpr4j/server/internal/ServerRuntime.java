@@ -56,8 +56,16 @@ public final class ServerRuntime {
   private boolean started;
   private boolean closed;
 
+  /** Whether the process is this server ({@code Main}): then its settings are logged at INFO, else at DEBUG. */
+  private final boolean standalone;
+
   public ServerRuntime(ServerConfig config) {
+    this(config, false);
+  }
+
+  public ServerRuntime(ServerConfig config, boolean standalone) {
     this.config = config;
+    this.standalone = standalone;
   }
 
   /**
@@ -71,7 +79,11 @@ public final class ServerRuntime {
       throw new IllegalStateException(closed ? "the server is closed" : "the server is already started");
     }
     started = true;
-    log.info("MPR server starting with:{}", config.describe());
+    if (standalone) {
+      log.info("MPR server starting with:{}", config.describe());
+    } else {
+      log.debug("MPR server starting with:{}", config.describe());
+    }
     if (!config.authenticationEnabled()) {
       log.warn("MPR_AUTH_TOKENS is not set: every WebSocket client is accepted without a token");
     }

@@ -4,6 +4,7 @@ import io.github.mpr4j.server.MprServer;
 import io.github.mpr4j.server.ServerConfig;
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,8 +23,14 @@ import java.util.Objects;
  * <p>{@link #stop()} takes the server down and {@link #restart()} brings a new one up on the same port
  * (with an empty store), which is how a test shows a client riding over a server restart. All methods are
  * safe from any thread; {@link #close()} is idempotent.
+ *
+ * <p>It comes in the {@code mpr-testing} artifact, which carries the server without the Redis and MongoDB
+ * drivers, the push providers and a logging binding: the store is always the in-memory one, and the
+ * server logs through the test's own SLF4J set-up (its settings at DEBUG).
  */
 public final class MprTestServer implements AutoCloseable {
+  private static final List<String> STORE_VARIABLES =
+      List.of(ServerConfig.MPR_STORE, ServerConfig.REDIS_URL, ServerConfig.REDIS_NODES, ServerConfig.MONGODB_URI);
   private final Map<String, String> environment;
   private int wsPort;
   private MprServer server;
@@ -42,15 +49,26 @@ public final class MprTestServer implements AutoCloseable {
    * A started server with the in-memory store on a free loopback port, and further settings as environment
    * variables of the server (for example {@code MPR_AUTH_TOKENS} or {@code MPR_MAX_IN_FLIGHT}; see the
    * README's configuration table).
+   *
+   * @param settings environment variables of the server; those that choose a store are refused
+   * @return the started server
+   * @throws IllegalArgumentException when {@code settings} choose a store: the test server has the in-memory
+   *     one only
+   * @throws io.github.mpr4j.server.ConfigurationException when a setting is malformed
    */
   public static MprTestServer start(Map<String, String> settings) {
+    for (String storeVariable : STORE_VARIABLES) {
+      if (Objects.requireNonNull(settings, "settings").containsKey(storeVariable)) {
+        throw new IllegalArgumentException(storeVariable + ": the test server always runs the in-memory store");
+      }
+    }
     Map<String, String> env = new HashMap<>();
     env.put(ServerConfig.WS_PORT, "0");
     env.put(ServerConfig.APP_PORT, "0");
     env.put(ServerConfig.MPR_BIND_ADDRESS, "127.0.0.1");
     env.put(ServerConfig.MPR_STORE, "memory");
     env.put(ServerConfig.MPR_SHUTDOWN_GRACE_MS, "1000");
-    env.putAll(Objects.requireNonNull(settings, "settings"));
+    env.putAll(settings);
     MprTestServer s = new MprTestServer(Map.copyOf(env));
     s.startOn(Integer.parseInt(env.get(ServerConfig.WS_PORT)));
     return s;

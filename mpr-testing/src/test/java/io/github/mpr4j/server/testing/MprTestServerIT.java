@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,5 +54,39 @@ class MprTestServerIT {
   @Test
   void settingsArePassedToTheServer() {
     assertThrows(IllegalArgumentException.class, () -> MprTestServer.start(Map.of("MPR_MAX_TAKE", "0")));
+  }
+
+  @Test
+  void aSettingThatChoosesAStoreIsRefused() {
+    for (String variable : List.of("MPR_STORE", "REDIS_URL", "REDIS_NODES", "MONGODB_URI")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> MprTestServer.start(Map.of(variable, "x")));
+      assertTrue(e.getMessage().startsWith(variable + ":"), e.getMessage());
+    }
+  }
+
+  @Test
+  void itAnswersJsonRpcOverWebSocketOnTheLightClasspathOfThisArtifact() throws Exception {
+    try (MprTestServer server = MprTestServer.start()) {
+      CompletableFuture<String> answer = new CompletableFuture<>();
+      WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(server.wsUri(), new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+              text.append(data);
+              if (last) {
+                answer.complete(text.toString());
+              }
+              socket.request(1);
+              return null;
+            }
+          }).get(10, TimeUnit.SECONDS);
+      ws.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"getAvailableMessageCount\","
+          + "\"params\":{\"connectionId\":\"c-1\"},\"id\":1}", true).get(10, TimeUnit.SECONDS);
+      assertEquals("{\"jsonrpc\":\"2.0\",\"result\":0,\"id\":1}", answer.get(10, TimeUnit.SECONDS));
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+    }
   }
 }
