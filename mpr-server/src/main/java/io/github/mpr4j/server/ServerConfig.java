@@ -48,6 +48,7 @@ import java.util.Set;
  *     ({@code MONGODB_URI}, {@code MPR_MONGO_*}), else {@code null}
  * @param tiering how MongoDB is used behind Redis when {@code store} is {@link Store#TIERED}
  *     ({@code THRESHOLD_TIMESTAMP}, {@code MPR_MONGO_WRITE_THROUGH}, {@code MPR_TIER_*}), else {@code null}
+ * @param tls TLS on both ports ({@code MPR_TLS_*}), or {@code null} for plain ws:// and http://
  */
 public record ServerConfig(
     int appPort,
@@ -70,7 +71,8 @@ public record ServerConfig(
     CallbackConfig callback,
     PushConfig push,
     MongoSettings mongo,
-    TieringSettings tiering) {
+    TieringSettings tiering,
+    TlsConfig tls) {
 
   /** The stores this build supports. */
   public enum Store {
@@ -210,7 +212,8 @@ public record ServerConfig(
         CallbackConfig.read(e::get),
         PushConfig.fromEnvironment(e),
         mongo,
-        store == Store.TIERED ? tiering : null);
+        store == Store.TIERED ? tiering : null,
+        TlsConfig.read(e::get));
   }
 
   /** Whether clients must present a token. */
@@ -222,7 +225,14 @@ public record ServerConfig(
   public ServerConfig withPorts(int wsPort, int appPort) {
     return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens, maxFrameBytes,
         maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace,
-        redis, callback, push, mongo, tiering);
+        redis, callback, push, mongo, tiering, tls);
+  }
+
+  /** This configuration with TLS on both ports ({@code null}: plain ws:// and http://), for tests and embedding. */
+  public ServerConfig withTls(TlsConfig tls) {
+    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens,
+        maxFrameBytes, maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads,
+        shutdownGrace, redis, callback, push, mongo, tiering, tls);
   }
 
   /** The effective configuration as one block of {@code NAME=value} lines, tokens masked. */
@@ -267,6 +277,7 @@ public record ServerConfig(
       line(sb, MPR_TIER_INTERVAL_MS, tiering.moveInterval().toMillis());
       line(sb, MPR_TIER_LEASE_MS, tiering.leaseTtl().toMillis());
     }
+    sb.append(tls == null ? "\n  MPR_TLS_CERT_FILE=(none: plain ws:// and http://)" : tls.describe());
     sb.append(callback.describe());
     push.describe(sb);
     return sb.toString();
