@@ -122,6 +122,7 @@ public record ServerConfig(
   public static final String MPR_TIER_BATCH = "MPR_TIER_BATCH";
   public static final String MPR_TIER_INTERVAL_MS = "MPR_TIER_INTERVAL_MS";
   public static final String MPR_TIER_LEASE_MS = "MPR_TIER_LEASE_MS";
+  public static final String MPR_LOG_FORMAT = "MPR_LOG_FORMAT";
 
   public ServerConfig {
     checkPort(APP_PORT, appPort);
@@ -191,6 +192,7 @@ public record ServerConfig(
     MongoSettings mongo = e.mongo();
     Store store = e.store(MPR_STORE, redis != null, mongo != null);
     TieringSettings tiering = e.tiering(mongo);
+    e.logFormat(MPR_LOG_FORMAT);
     return new ServerConfig(
         e.port(APP_PORT, 3500),
         e.port(WS_PORT, 3100),
@@ -363,6 +365,14 @@ public record ServerConfig(
           return false;
         default:
           throw new ConfigurationException(name, "must be true or false, not '" + v + "'");
+      }
+    }
+
+    /** MPR_LOG_FORMAT, which logback.xml reads itself: checked here so that a typo stops start-up. */
+    void logFormat(String name) {
+      String v = get(name);
+      if (v != null && !v.equals("text") && !v.equals("json")) {
+        throw new ConfigurationException(name, "must be text or json, not '" + v + "'");
       }
     }
 
