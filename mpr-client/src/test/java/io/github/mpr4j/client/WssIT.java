@@ -59,6 +59,23 @@ class WssIT {
   }
 
   @Test
+  void aCertificateForAnotherHostIsRefusedEvenFromATrustedCa() throws Exception {
+    X509Bundle ca = ca("CN=server CA");
+    X509Bundle elsewhere = new CertificateBuilder().subject("CN=mpr.example.org").addSanDnsName("mpr.example.org")
+        .ecp256().addExtendedKeyUsageServerAuth().buildIssuedBy(ca);
+    Path[] files = {
+      Files.writeString(dir.resolve("elsewhere-cert.pem"), elsewhere.getCertificatePEM()),
+      Files.writeString(dir.resolve("elsewhere-key.pem"), elsewhere.getPrivateKeyPEM())
+    };
+    try (MprTestServer server = MprTestServer.start(tls(files, null, 0));
+         MprClient client = Fixtures.client(wss(server)).sslContext(trusting(ca, null)).maxReconnectAttempts(1)
+             .build()) {
+      Throwable t = failure(client.whenConnected());
+      assertInstanceOf(SSLHandshakeException.class, rootOrSsl(t), String.valueOf(t));
+    }
+  }
+
+  @Test
   void withAClientCaTheServerAcceptsOnlyClientsPresentingACertificateItSigned() throws Exception {
     X509Bundle serverCa = ca("CN=server CA");
     X509Bundle clientCa = ca("CN=mediators CA");
