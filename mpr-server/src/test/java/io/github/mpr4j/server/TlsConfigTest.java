@@ -35,6 +35,17 @@ class TlsConfigTest {
   }
 
   @Test
+  void anEmbeddingProgramSetsTlsWithoutEnvironmentVariables() throws Exception {
+    Path cert = Files.writeString(dir.resolve("c.pem"), "c");
+    Path key = Files.writeString(dir.resolve("k.pem"), "k");
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "ca");
+    ServerConfig config = ServerConfig.defaults()
+        .withTls(TlsConfig.of(cert, key).withClientCa(ca).withReloadInterval(Duration.ZERO));
+    assertEquals(new TlsConfig(cert, key, ca, Duration.ZERO), config.tls());
+    assertNull(config.withTls(null).tls());
+  }
+
+  @Test
   void aCertificateWithoutAKeyNamesTheMissingVariable() throws Exception {
     Path cert = Files.writeString(dir.resolve("c.pem"), "c");
     ConfigurationException e = assertThrows(ConfigurationException.class,
