@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the server's container image and checks it for real: /health and the health check, a JSON-RPC round
-# trip, a message that survives a container restart on the same volume, a graceful `docker stop`, and two
-# containers sharing a Redis on the host. Every container runs with --network host on loopback ports.
+# trip, a message that survives a container restart on the same volume, a graceful `docker stop`, TLS from
+# mounted PEM files, and two containers sharing a Redis on the host. Every container runs with --network host on loopback ports.
 # Usage: bash scripts/docker-test.sh   (needs a running Docker daemon; exits 0 with "SKIPPED: <why>" without one)
+# It puts the jar in mpr-server/target into the image (and builds one only when there is none): after a change,
+# run mvn package first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -103,7 +105,7 @@ run() {
   say "FAILED: $name did not answer /health" >&2
   return 1
 }
-fail() { say "FAILED: $*"; for c in "${containers[@]}"; do echo "--- logs of $c"; docker logs "$c" 2>&1 | tail -20; done; exit 1; }
+fail() { say "FAILED: $*"; for c in "${containers[@]}"; do echo "--- logs of $c"; docker logs "$c" 2>&1 | tail -20 || true; done; exit 1; }
 expect() { [ "$2" = "$3" ] || fail "$1: expected $3, got $2"; }
 
 # --- the embedded store on a volume ------------------------------------------------------------------------------
@@ -136,6 +138,35 @@ echo "$taken" | grep -q "\"id\":\"$id\"" || fail "the message did not survive th
 echo "$taken" | grep -q '"ciphertext":"kept"' || fail "the payload changed across the restart: $taken"
 say "the message added before the restart was taken after it, from the volume"
 docker rm -f "$RUN_ID-embedded" >/dev/null
+
+# --- TLS from PEM files mounted read-only: https health (the image's health check too), BoringSSL in the image --
+if command -v openssl >/dev/null 2>&1; then
+  mkdir -p "$work/certs"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/certs/key.pem" -out "$work/certs/cert.pem" 2>/dev/null
+  chmod 644 "$work/certs/key.pem"
+  WS=$(free_port); APP=$(free_port)
+  t0=$(date +%s%N)
+  docker run -d --name "$RUN_ID-tls" --network host --health-interval 2s -e WS_PORT="$WS" -e APP_PORT="$APP" \
+    -e MPR_BIND_ADDRESS=127.0.0.1 -e MPR_STORE=memory -e MPR_TLS_CERT_FILE=/certs/cert.pem \
+    -e MPR_TLS_KEY_FILE=/certs/key.pem -v "$work/certs:/certs:ro" "$IMAGE" >/dev/null
+  containers+=("$RUN_ID-tls")
+  for _ in $(seq 1 300); do
+    curl -fsS --max-time 2 --cacert "$work/certs/cert.pem" "https://localhost:$APP/health" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  expect "https /health" "$(curl -s --cacert "$work/certs/cert.pem" "https://localhost:$APP/health")" '{"status":"up"}'
+  for _ in $(seq 1 100); do
+    [ "$(docker inspect -f '{{.State.Health.Status}}' "$RUN_ID-tls")" = healthy ] && break
+    sleep 0.2
+  done
+  expect "health check status over https" "$(docker inspect -f '{{.State.Health.Status}}' "$RUN_ID-tls")" healthy
+  tls_line=$(docker logs "$RUN_ID-tls" 2>&1 | grep -o 'TLS [A-Za-z]* ([^)]*)\|TLS JDK' | head -1)
+  say "TLS: https /health answered $(( ($(date +%s%N) - t0) / 1000000 )) ms after docker run, health check healthy, $tls_line"
+  docker rm -f "$RUN_ID-tls" >/dev/null
+else
+  say "openssl is not installed: the TLS part is left out"
+fi
 
 # --- two containers sharing a Redis on the host ------------------------------------------------------------------
 if command -v redis-server >/dev/null 2>&1; then
