@@ -25,6 +25,12 @@ if [ "${java_major%%.*}" -lt 17 ] 2>/dev/null; then
   exit 1
 fi
 
+# Node's ws for TlsIT's wss test (the TypeScript client's transport); without npm that test is skipped
+if command -v npm >/dev/null 2>&1 && [ ! -d target/node/node_modules/ws ]; then
+  npm install --no-save --no-audit --no-fund --prefix target/node ws@8 >/dev/null 2>&1 \
+    || echo "npm install ws failed: TlsIT's Node test will be skipped"
+fi
+
 mvn -B -ntp verify "$@"
 
 # the release build without signing or uploading: javadoc's doclint and the Central bundle's contents

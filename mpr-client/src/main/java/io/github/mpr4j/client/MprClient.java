@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
 
 /**
  * A {@link MessagePickupRepository} backed by a remote MPR server over one WebSocket: the same interface as
@@ -84,6 +85,7 @@ public interface MprClient extends MessagePickupRepository {
     private boolean waitWhileDisconnected = true;
     private ConnectionStateListener connectionStateListener;
     private Duration pingInterval = Duration.ofSeconds(30);
+    private SSLContext sslContext;
 
     Builder() {}
 
@@ -140,6 +142,17 @@ public interface MprClient extends MessagePickupRepository {
     /** A token sent as {@code Authorization: Bearer <token>} on the WebSocket upgrade; default none. */
     public Builder authToken(String authToken) {
       this.authToken = authToken;
+      return this;
+    }
+
+    /**
+     * The TLS settings of a {@code wss://} connection: the certificates it trusts (its trust managers) and,
+     * for a server that asks for client certificates ({@code MPR_TLS_CA_FILE}), the certificate it presents
+     * (its key managers). The server's name is checked against the URI's host either way. Default: the JDK's
+     * trusted certificates and no client certificate.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 
@@ -218,6 +231,9 @@ public interface MprClient extends MessagePickupRepository {
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("uri has no host: " + uri);
       }
+      if (sslContext != null && !scheme.equals("wss")) {
+        throw new IllegalArgumentException("sslContext is set, but uri is not wss://: " + uri);
+      }
       positive("requestTimeout", requestTimeout);
       positive("connectTimeout", connectTimeout);
       positive("reconnectBackoff initial", reconnectInitialDelay);
@@ -247,7 +263,7 @@ public interface MprClient extends MessagePickupRepository {
           reconnectMaxDelay, reconnectJitter, maxReconnectAttempts, authToken, maxInFlight, maxFrameBytes,
           callbackExecutor, connectionInfoProvider, waitWhileDisconnected,
           connectionStateListener == null ? new ConnectionStateListener() {} : connectionStateListener,
-          pingInterval);
+          pingInterval, sslContext);
       return DefaultMprClient.start(settings);
     }
 

@@ -51,6 +51,7 @@ import java.util.Set;
  *     ({@code MONGODB_URI}, {@code MPR_MONGO_*}), else {@code null}
  * @param tiering how MongoDB is used behind Redis when {@code store} is {@link Store#TIERED}
  *     ({@code THRESHOLD_TIMESTAMP}, {@code MPR_MONGO_WRITE_THROUGH}, {@code MPR_TIER_*}), else {@code null}
+ * @param tls TLS on both ports ({@code MPR_TLS_*}), or {@code null} for plain ws:// and http://
  */
 public record ServerConfig(
     int appPort,
@@ -74,7 +75,8 @@ public record ServerConfig(
     CallbackConfig callback,
     PushConfig push,
     MongoSettings mongo,
-    TieringSettings tiering) {
+    TieringSettings tiering,
+    TlsConfig tls) {
 
   /** The stores this build supports. */
   public enum Store {
@@ -125,6 +127,7 @@ public record ServerConfig(
   public static final String MPR_TIER_BATCH = "MPR_TIER_BATCH";
   public static final String MPR_TIER_INTERVAL_MS = "MPR_TIER_INTERVAL_MS";
   public static final String MPR_TIER_LEASE_MS = "MPR_TIER_LEASE_MS";
+  public static final String MPR_LOG_FORMAT = "MPR_LOG_FORMAT";
 
   public ServerConfig {
     checkPort(APP_PORT, appPort);
@@ -195,6 +198,7 @@ public record ServerConfig(
     MongoSettings mongo = e.mongo();
     Store store = e.store(MPR_STORE, redis != null, mongo != null);
     TieringSettings tiering = e.tiering(mongo);
+    e.logFormat(MPR_LOG_FORMAT);
     return new ServerConfig(
         e.port(APP_PORT, 3500),
         e.port(WS_PORT, 3100),
@@ -217,7 +221,8 @@ public record ServerConfig(
         CallbackConfig.read(e::get),
         PushConfig.fromEnvironment(e),
         mongo,
-        store == Store.TIERED ? tiering : null);
+        store == Store.TIERED ? tiering : null,
+        TlsConfig.read(e::get));
   }
 
   /** Whether clients must present a token. */
@@ -230,7 +235,14 @@ public record ServerConfig(
     return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, embeddedMinFreeMb, authTokens,
         maxFrameBytes,
         maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace,
-        redis, callback, push, mongo, tiering);
+        redis, callback, push, mongo, tiering, tls);
+  }
+
+  /** This configuration with TLS on both ports ({@code null}: plain ws:// and http://), for tests and embedding. */
+  public ServerConfig withTls(TlsConfig tls) {
+    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens,
+        maxFrameBytes, maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads,
+        shutdownGrace, redis, callback, push, mongo, tiering, tls);
   }
 
   /** The effective configuration as one block of {@code NAME=value} lines, tokens masked. */
@@ -276,6 +288,7 @@ public record ServerConfig(
       line(sb, MPR_TIER_INTERVAL_MS, tiering.moveInterval().toMillis());
       line(sb, MPR_TIER_LEASE_MS, tiering.leaseTtl().toMillis());
     }
+    sb.append(tls == null ? "\n  MPR_TLS_CERT_FILE=(none: plain ws:// and http://)" : tls.describe());
     sb.append(callback.describe());
     push.describe(sb);
     return sb.toString();
@@ -361,6 +374,14 @@ public record ServerConfig(
           return false;
         default:
           throw new ConfigurationException(name, "must be true or false, not '" + v + "'");
+      }
+    }
+
+    /** MPR_LOG_FORMAT, which logback.xml reads itself: checked here so that a typo stops start-up. */
+    void logFormat(String name) {
+      String v = get(name);
+      if (v != null && !v.equals("text") && !v.equals("json")) {
+        throw new ConfigurationException(name, "must be text or json, not '" + v + "'");
       }
     }
 

@@ -5,8 +5,9 @@ import io.github.mpr4j.client.ConnectionStateListener;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
 
-/** The checked settings of a client, as {@link io.github.mpr4j.client.MprClient.Builder} made them. */
+/** The checked settings of a client, as {@link io.github.mpr4j.client.MprClient.Builder} made them; {@code sslContext} is null for the JDK's defaults. */
 public record ClientSettings(
     URI uri,
     Duration requestTimeout,
@@ -22,4 +23,5 @@ public record ClientSettings(
     ConnectionInfoProvider connectionInfoProvider,
     boolean waitWhileDisconnected,
     ConnectionStateListener stateListener,
-    Duration pingInterval) {}
+    Duration pingInterval,
+    SSLContext sslContext) {}

@@ -55,6 +55,11 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -79,7 +84,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The client: one WebSocket on one Netty event loop of its own. Every piece of mutable state below the
@@ -144,7 +151,9 @@ public final class DefaultMprClient implements MprClient {
     }
     if ("wss".equalsIgnoreCase(settings.uri().getScheme())) {
       try {
-        ssl = SslContextBuilder.forClient().build();
+        ssl = settings.sslContext() == null ? SslContextBuilder.forClient().build()
+            : new JdkSslContext(settings.sslContext(), true, null, IdentityCipherSuiteFilter.INSTANCE,
+                ApplicationProtocolConfig.DISABLED, ClientAuth.NONE, null, false);
       } catch (SSLException e) {
         throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
       }
@@ -636,7 +645,7 @@ public final class DefaultMprClient implements MprClient {
           @Override
           protected void initChannel(SocketChannel ch) {
             if (tls) {
-              ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), uri.getHost(), port));
+              ch.pipeline().addLast("tls", verifyingHostName(ssl.newHandler(ch.alloc(), uri.getHost(), port)));
             }
             if (!settings.pingInterval().isZero()) {
               ch.pipeline().addLast("idle", new IdleStateHandler(settings.pingInterval().toNanos(), 0, 0,
@@ -657,6 +666,15 @@ public final class DefaultMprClient implements MprClient {
         lost(ch, f.cause());
       }
     });
+  }
+
+  /** The handler with the server's certificate checked against the host it was reached by. */
+  private static SslHandler verifyingHostName(SslHandler handler) {
+    SSLEngine engine = handler.engine();
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    engine.setSSLParameters(parameters);
+    return handler;
   }
 
   /** The channel's pipeline end: answers, notifications, the handshake and the loss of the socket. */

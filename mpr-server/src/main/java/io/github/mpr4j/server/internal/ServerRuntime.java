@@ -53,6 +53,7 @@ public final class ServerRuntime {
   private EventLoopGroup workerGroup;
   private Channel wsChannel;
   private Channel appChannel;
+  private TlsContexts tls;
   private boolean started;
   private boolean closed;
 
@@ -118,17 +119,21 @@ public final class ServerRuntime {
         push.close();
         throw e;
       }
+      JsonLogEncoder.instance(queue.instanceId());
       bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mpr-accept"),
           transport.ioHandlerFactory());
       workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("mpr-io"),
           transport.ioHandlerFactory());
       PickupQueue q = queue;
-      wsChannel = bind("WS_PORT", config.wsPort(), new WsChannelInitializer(new TokenVerifier(config.authTokens()),
+      if (config.tls() != null) {
+        tls = TlsContexts.open(config.tls());
+      }
+      wsChannel = bind("WS_PORT", config.wsPort(), tls == null ? null : tls::ws, new WsChannelInitializer(new TokenVerifier(config.authTokens()),
           q::openRepository, RpcLimits.of(config), connections, metrics));
       callbackGateway = new CallbackGateway(q, openCallbackRegistry(), config.callback(), Clock.systemUTC(), metrics);
       HttpDispatcher routes = OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics);
       CallbackEndpoints.addTo(routes, callbackGateway);
-      appChannel = bind("APP_PORT", config.appPort(),
+      appChannel = bind("APP_PORT", config.appPort(), tls == null ? null : tls::app,
           new HttpChannelInitializer(routes,
               (int) Math.min(Integer.MAX_VALUE, config.callback().maxBodyBytes() + 1024L)));
     } catch (RuntimeException e) {
@@ -136,14 +141,16 @@ public final class ServerRuntime {
       throw e;
     }
     Optional<String> notReady = queue.notReadyReason();
+    String s = tls == null ? "" : "s";
+    String tlsText = tls == null ? "off" : tls.describe();
     if (notReady.isPresent()) {
-      log.error("MPR server started but NOT READY ({}): JSON-RPC WebSocket on ws://{}:{}/, HTTP on http://{}:{}/"
-          + " (health, ready, metrics), store {}, transport {}", notReady.get(), config.bindAddress(), wsPort(),
-          config.bindAddress(), appPort(), config.store(), transport.describe());
+      log.error("MPR server started but NOT READY ({}): JSON-RPC WebSocket on ws{}://{}:{}/, HTTP on http{}://{}:{}/"
+          + " (health, ready, metrics), store {}, transport {}, TLS {}", notReady.get(), s, config.bindAddress(),
+          wsPort(), s, config.bindAddress(), appPort(), config.store(), transport.describe(), tlsText);
     } else {
-      log.info("MPR server ready: JSON-RPC WebSocket on ws://{}:{}/, HTTP on http://{}:{}/ (health, ready, metrics),"
-          + " store {}, transport {}", config.bindAddress(), wsPort(), config.bindAddress(), appPort(), config.store(),
-          transport.describe());
+      log.info("MPR server ready: JSON-RPC WebSocket on ws{}://{}:{}/, HTTP on http{}://{}:{}/ (health, ready,"
+          + " metrics), store {}, transport {}, TLS {}", s, config.bindAddress(), wsPort(), s, config.bindAddress(),
+          appPort(), config.store(), transport.describe(), tlsText);
     }
   }
 
@@ -231,14 +238,16 @@ public final class ServerRuntime {
         : CallbackRegistries.embedded(config.dataDir());
   }
 
-  private Channel bind(String variable, int port, ChannelInitializer<SocketChannel> initializer) {
+  /** Binds a port; with {@code tls} (not null) every connection starts with a TLS handler. */
+  private Channel bind(String variable, int port, java.util.function.Supplier<io.netty.handler.ssl.SslContext> tls,
+      ChannelInitializer<SocketChannel> initializer) {
     ServerBootstrap b = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(initializer);
+        .childHandler(tls == null ? initializer : new TlsChannelInitializer(tls, initializer));
     try {
       return b.bind(config.bindAddress(), port).syncUninterruptibly().channel();
     } catch (Exception e) {
@@ -302,6 +311,9 @@ public final class ServerRuntime {
     }
     shutdown(workerGroup);
     shutdown(bossGroup);
+    if (tls != null) {
+      tls.close();
+    }
     log.info("MPR server stopped");
   }
 
