@@ -23,6 +23,9 @@ import java.util.function.Function;
  *     ({@code MPR_CALLBACK_REGISTRATIONS_PER_MINUTE})
  * @param baseUrl the public base URL of callback URLs, such as {@code https://gw.example.com}; {@code null}
  *     derives it from the Host header of the browser's upgrade request ({@code MPR_CALLBACK_BASE_URL})
+ * @param allowedOrigins the browser origins that may open {@code /callback/ws} (others: 403 before the
+ *     upgrade); when set, the JSON-RPC socket on WS_PORT refuses every browser origin not on it too
+ *     ({@code MPR_CALLBACK_ALLOWED_ORIGINS}, comma-separated; unset: any origin)
  */
 public record CallbackConfig(
     List<String> keys,
@@ -31,7 +34,8 @@ public record CallbackConfig(
     int maxBodyBytes,
     int maxPending,
     int registrationsPerMinute,
-    String baseUrl) {
+    String baseUrl,
+    AllowedOrigins allowedOrigins) {
 
   public static final String MPR_CALLBACK_KEYS = "MPR_CALLBACK_KEYS";
   public static final String MPR_CALLBACK_TTL_MS = "MPR_CALLBACK_TTL_MS";
@@ -48,6 +52,7 @@ public record CallbackConfig(
     min(MPR_CALLBACK_MAX_BODY_BYTES, maxBodyBytes, 2);
     min(MPR_CALLBACK_MAX_PENDING, maxPending, 1);
     min(MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, registrationsPerMinute, 1);
+    Objects.requireNonNull(allowedOrigins, AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS);
     if (baseUrl != null) {
       try {
         URI uri = new URI(baseUrl);
@@ -63,7 +68,7 @@ public record CallbackConfig(
 
   /**
    * The defaults: no keys, notifications live 1 hour, registrations 24 hours idle, bodies up to 64 KiB,
-   * 1000 pending per browser, 60 registrations per source address per minute, base URL from Host.
+   * 1000 pending per browser, 60 registrations per source address per minute, base URL from Host, any origin.
    */
   public static CallbackConfig defaults() {
     return read(name -> null);
@@ -82,7 +87,8 @@ public record CallbackConfig(
         (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_MAX_BODY_BYTES, 64 * 1024)),
         (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_MAX_PENDING, 1000)),
         (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, 60)),
-        get.apply(MPR_CALLBACK_BASE_URL));
+        get.apply(MPR_CALLBACK_BASE_URL),
+        AllowedOrigins.parse(get.apply(AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS)));
   }
 
   /** Whether backends must present a key. */
@@ -98,7 +104,8 @@ public record CallbackConfig(
         + "\n  " + MPR_CALLBACK_MAX_BODY_BYTES + "=" + maxBodyBytes
         + "\n  " + MPR_CALLBACK_MAX_PENDING + "=" + maxPending
         + "\n  " + MPR_CALLBACK_REGISTRATIONS_PER_MINUTE + "=" + registrationsPerMinute
-        + "\n  " + MPR_CALLBACK_BASE_URL + "=" + (baseUrl == null ? "(from the Host header)" : baseUrl);
+        + "\n  " + MPR_CALLBACK_BASE_URL + "=" + (baseUrl == null ? "(from the Host header)" : baseUrl)
+        + "\n  " + AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS + "=" + allowedOrigins;
   }
 
   @Override

@@ -177,6 +177,11 @@ final class CallbackEndpoints {
           "a WebSocket upgrade is expected"));
       return;
     }
+    if (!gateway.config().allowedOrigins().allows(request.headers().get(HttpHeaderNames.ORIGIN))) {
+      HttpResponses.sendAndClose(ctx, HttpResponses.error(ctx, HttpResponseStatus.FORBIDDEN,
+          "this origin may not open the callback socket (MPR_CALLBACK_ALLOWED_ORIGINS)"));
+      return;
+    }
     List<String> ids = uri.parameters().get("clientId");
     String requested = ids == null || ids.isEmpty() ? null : ids.get(0).toLowerCase(java.util.Locale.ROOT);
     if (requested != null && !CLIENT_ID.matcher(requested).matches()) {
