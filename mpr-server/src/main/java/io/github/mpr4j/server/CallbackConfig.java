@@ -26,6 +26,10 @@ import java.util.function.Function;
  * @param allowedOrigins the browser origins that may open {@code /callback/ws} (others: 403 before the
  *     upgrade); when set, the JSON-RPC socket on WS_PORT refuses every browser origin not on it too
  *     ({@code MPR_CALLBACK_ALLOWED_ORIGINS}, comma-separated; unset: any origin)
+ * @param auth browser authentication against the backend; {@code null} when browsers need no token
+ *     ({@code MPR_CALLBACK_AUTH_*})
+ * @param unusedTtl a registration that has received no POST within this time of its creation is dropped;
+ *     zero keeps registrations for {@code idleExpiry} whether used or not ({@code MPR_CALLBACK_UNUSED_TTL_MS})
  */
 public record CallbackConfig(
     List<String> keys,
@@ -35,7 +39,9 @@ public record CallbackConfig(
     int maxPending,
     int registrationsPerMinute,
     String baseUrl,
-    AllowedOrigins allowedOrigins) {
+    AllowedOrigins allowedOrigins,
+    CallbackAuthConfig auth,
+    Duration unusedTtl) {
 
   public static final String MPR_CALLBACK_KEYS = "MPR_CALLBACK_KEYS";
   public static final String MPR_CALLBACK_TTL_MS = "MPR_CALLBACK_TTL_MS";
@@ -44,6 +50,7 @@ public record CallbackConfig(
   public static final String MPR_CALLBACK_MAX_PENDING = "MPR_CALLBACK_MAX_PENDING";
   public static final String MPR_CALLBACK_REGISTRATIONS_PER_MINUTE = "MPR_CALLBACK_REGISTRATIONS_PER_MINUTE";
   public static final String MPR_CALLBACK_BASE_URL = "MPR_CALLBACK_BASE_URL";
+  public static final String MPR_CALLBACK_UNUSED_TTL_MS = "MPR_CALLBACK_UNUSED_TTL_MS";
 
   public CallbackConfig {
     keys = List.copyOf(keys);
@@ -53,6 +60,10 @@ public record CallbackConfig(
     min(MPR_CALLBACK_MAX_PENDING, maxPending, 1);
     min(MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, registrationsPerMinute, 1);
     Objects.requireNonNull(allowedOrigins, AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS);
+    Objects.requireNonNull(unusedTtl, MPR_CALLBACK_UNUSED_TTL_MS);
+    if (unusedTtl.isNegative()) {
+      throw new ConfigurationException(MPR_CALLBACK_UNUSED_TTL_MS, "must not be negative");
+    }
     if (baseUrl != null) {
       try {
         URI uri = new URI(baseUrl);
@@ -88,7 +99,14 @@ public record CallbackConfig(
         (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_MAX_PENDING, 1000)),
         (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, 60)),
         get.apply(MPR_CALLBACK_BASE_URL),
-        AllowedOrigins.parse(get.apply(AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS)));
+        AllowedOrigins.parse(get.apply(AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS)),
+        CallbackAuthConfig.read(get),
+        Duration.ofMillis(number(get, MPR_CALLBACK_UNUSED_TTL_MS, 0)));
+  }
+
+  /** Whether browsers must present a token that the backend validates. */
+  public boolean browserAuthRequired() {
+    return auth != null;
   }
 
   /** Whether backends must present a key. */
@@ -105,7 +123,10 @@ public record CallbackConfig(
         + "\n  " + MPR_CALLBACK_MAX_PENDING + "=" + maxPending
         + "\n  " + MPR_CALLBACK_REGISTRATIONS_PER_MINUTE + "=" + registrationsPerMinute
         + "\n  " + MPR_CALLBACK_BASE_URL + "=" + (baseUrl == null ? "(from the Host header)" : baseUrl)
-        + "\n  " + AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS + "=" + allowedOrigins;
+        + "\n  " + AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS + "=" + allowedOrigins
+        + "\n  " + MPR_CALLBACK_UNUSED_TTL_MS + "=" + (unusedTtl.isZero() ? "0 (off)" : unusedTtl.toMillis())
+        + (auth == null ? "\n  " + CallbackAuthConfig.MPR_CALLBACK_AUTH_URL + "=(none: browsers need no token)"
+            : auth.describe());
   }
 
   @Override
@@ -113,7 +134,7 @@ public record CallbackConfig(
     return "CallbackConfig{" + describe().strip().replace("\n  ", ", ") + "}";
   }
 
-  private static long number(Function<String, String> get, String name, long defaultValue) {
+  static long number(Function<String, String> get, String name, long defaultValue) {
     String v = get.apply(name);
     if (v == null) {
       return defaultValue;
