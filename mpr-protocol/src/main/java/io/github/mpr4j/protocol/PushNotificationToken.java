@@ -3,7 +3,8 @@ package io.github.mpr4j.protocol;
 /**
  * The push notification token of a recipient's device, given with addMessage.
  *
- * @param type the provider: {@code "fcm"} or {@code "apns"}
+ * @param type the provider: {@code "fcm"} or {@code "apns"} (on the wire); {@code "webpush"} in-process
+ *     only, for the callback gateway's browser subscriptions (the JSON-RPC API refuses it)
  * @param token the device token, or {@code null} when the device has none (no push is then sent)
  */
 public record PushNotificationToken(String type, String token) {
@@ -11,12 +12,24 @@ public record PushNotificationToken(String type, String token) {
   public static final String FCM = "fcm";
   /** Apple Push Notification service. */
   public static final String APNS = "apns";
+  /** Web Push; the token is a browser's subscription as JSON. Never accepted from the wire. */
+  public static final String WEBPUSH = "webpush";
 
   public PushNotificationToken {
-    Checks.oneOf("pushNotificationToken.type", type, FCM, APNS);
+    Checks.oneOf("pushNotificationToken.type", type, FCM, APNS, WEBPUSH);
     if (token != null && token.isEmpty()) {
       token = null;
     }
+  }
+
+  /**
+   * A token as a JSON-RPC client sends it: only {@code fcm} and {@code apns}.
+   *
+   * @throws MprRpcException -32602 for any other type
+   */
+  public static PushNotificationToken fromWire(String type, String token) {
+    Checks.oneOf("pushNotificationToken.type", type, FCM, APNS);
+    return new PushNotificationToken(type, token);
   }
 
   /** An FCM registration token. */

@@ -10,6 +10,7 @@ import io.github.mpr4j.push.internal.Lane;
 import io.github.mpr4j.push.internal.ProviderMetrics;
 import io.github.mpr4j.push.internal.PushContent;
 import io.github.mpr4j.push.internal.Sender;
+import io.github.mpr4j.push.internal.WebPushSender;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +48,8 @@ public final class PushService implements PushNotifier {
   /** The provider names, which are also the token types. */
   public static final String FCM = PushNotificationToken.FCM;
   public static final String APNS = PushNotificationToken.APNS;
+  /** Web Push: the token is a browser's subscription as JSON ({@link WebPushSettings}). */
+  public static final String WEBPUSH = "webpush";
 
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private final Map<String, ProviderMetrics> metrics = new LinkedHashMap<>();
@@ -57,6 +60,7 @@ public final class PushService implements PushNotifier {
   private PushService(Builder b) {
     metrics.put(FCM, new ProviderMetrics(FCM));
     metrics.put(APNS, new ProviderMetrics(APNS));
+    metrics.put(WEBPUSH, new ProviderMetrics(WEBPUSH));
     scheduler = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "mpr-push-retry");
       t.setDaemon(true);
@@ -68,7 +72,7 @@ public final class PushService implements PushNotifier {
       Sender s = open(FCM, () -> FcmSender.open(b.fcm, content));
       if (s != null) {
         lanes.put(FCM, new Lane(FCM, s, b.queueCapacity, b.fcm.maxInFlight(), b.retryPolicy, b.liveSessions,
-            b.deduplicator, b.dedupWindow, scheduler, metrics.get(FCM)));
+            b.deduplicator, b.dedupWindow, scheduler, metrics.get(FCM), b.onUnregistered));
         log.info("FCM push is on: project from {}, endpoint {}", b.fcm.serviceAccountFile(), b.fcm.endpoint());
       }
     }
@@ -76,9 +80,22 @@ public final class PushService implements PushNotifier {
       Sender s = open(APNS, () -> ApnsSender.open(b.apns, content));
       if (s != null) {
         lanes.put(APNS, new Lane(APNS, s, b.queueCapacity, b.apns.maxInFlight(), b.retryPolicy, b.liveSessions,
-            b.deduplicator, b.dedupWindow, scheduler, metrics.get(APNS)));
+            b.deduplicator, b.dedupWindow, scheduler, metrics.get(APNS), b.onUnregistered));
         log.info("APNs push is on: topic {}, server {}:{}", b.apns.topic(), b.apns.host(), b.apns.port());
       }
+    }
+    openWebPush(b, content);
+  }
+
+  private void openWebPush(Builder b, PushContent content) {
+    if (b.webPush == null) {
+      return;
+    }
+    Sender s = open(WEBPUSH, () -> WebPushSender.open(b.webPush, content));
+    if (s != null) {
+      lanes.put(WEBPUSH, new Lane(WEBPUSH, s, b.queueCapacity, b.webPush.maxInFlight(), b.retryPolicy, b.liveSessions,
+          b.deduplicator, b.dedupWindow, scheduler, metrics.get(WEBPUSH), b.onUnregistered));
+      log.info("Web Push is on: VAPID subject {}, push services {}", b.webPush.subject(), b.webPush.endpointHosts());
     }
   }
 
@@ -120,7 +137,7 @@ public final class PushService implements PushNotifier {
   }
 
   private static String name(String provider) {
-    return FCM.equals(provider) ? "FCM" : "APNs";
+    return FCM.equals(provider) ? "FCM" : APNS.equals(provider) ? "APNs" : "Web Push";
   }
 
   /** A builder with the defaults: no provider, in-process de-duplication for 5 s, 10,000 queued per provider. */
@@ -199,8 +216,25 @@ public final class PushService implements PushNotifier {
     private int queueCapacity = 10_000;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private LiveSessions liveSessions;
+    private WebPushSettings webPush;
+    private java.util.function.Consumer<PushRequest> onUnregistered = r -> { };
 
     private Builder() {}
+
+    /** Sends Web Push messages ({@value PushService#WEBPUSH} tokens: subscriptions); null leaves it off. */
+    public Builder webPush(WebPushSettings webPush) {
+      this.webPush = webPush;
+      return this;
+    }
+
+    /**
+     * Told, on a push thread, when a provider says a token is gone for good (FCM unregistered, APNs
+     * unregistered, Web Push 404/410), so that its owner can forget it; must not block.
+     */
+    public Builder onUnregistered(java.util.function.Consumer<PushRequest> listener) {
+      this.onUnregistered = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
 
     /** Sends FCM notifications ({@code fcm} tokens); null leaves FCM off. */
     public Builder fcm(FcmSettings fcm) {

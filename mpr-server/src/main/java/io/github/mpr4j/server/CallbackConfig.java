@@ -23,6 +23,13 @@ import java.util.function.Function;
  *     ({@code MPR_CALLBACK_REGISTRATIONS_PER_MINUTE})
  * @param baseUrl the public base URL of callback URLs, such as {@code https://gw.example.com}; {@code null}
  *     derives it from the Host header of the browser's upgrade request ({@code MPR_CALLBACK_BASE_URL})
+ * @param allowedOrigins the browser origins that may open {@code /callback/ws} (others: 403 before the
+ *     upgrade); when set, the JSON-RPC socket on WS_PORT refuses every browser origin not on it too
+ *     ({@code MPR_CALLBACK_ALLOWED_ORIGINS}, comma-separated; unset: any origin)
+ * @param auth browser authentication against the backend; {@code null} when browsers need no token
+ *     ({@code MPR_CALLBACK_AUTH_*})
+ * @param unusedTtl a registration that has received no POST within this time of its creation is dropped;
+ *     zero keeps registrations for {@code idleExpiry} whether used or not ({@code MPR_CALLBACK_UNUSED_TTL_MS})
  */
 public record CallbackConfig(
     List<String> keys,
@@ -31,7 +38,10 @@ public record CallbackConfig(
     int maxBodyBytes,
     int maxPending,
     int registrationsPerMinute,
-    String baseUrl) {
+    String baseUrl,
+    AllowedOrigins allowedOrigins,
+    CallbackAuthConfig auth,
+    Duration unusedTtl) {
 
   public static final String MPR_CALLBACK_KEYS = "MPR_CALLBACK_KEYS";
   public static final String MPR_CALLBACK_TTL_MS = "MPR_CALLBACK_TTL_MS";
@@ -40,6 +50,7 @@ public record CallbackConfig(
   public static final String MPR_CALLBACK_MAX_PENDING = "MPR_CALLBACK_MAX_PENDING";
   public static final String MPR_CALLBACK_REGISTRATIONS_PER_MINUTE = "MPR_CALLBACK_REGISTRATIONS_PER_MINUTE";
   public static final String MPR_CALLBACK_BASE_URL = "MPR_CALLBACK_BASE_URL";
+  public static final String MPR_CALLBACK_UNUSED_TTL_MS = "MPR_CALLBACK_UNUSED_TTL_MS";
 
   public CallbackConfig {
     keys = List.copyOf(keys);
@@ -48,6 +59,11 @@ public record CallbackConfig(
     min(MPR_CALLBACK_MAX_BODY_BYTES, maxBodyBytes, 2);
     min(MPR_CALLBACK_MAX_PENDING, maxPending, 1);
     min(MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, registrationsPerMinute, 1);
+    Objects.requireNonNull(allowedOrigins, AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS);
+    Objects.requireNonNull(unusedTtl, MPR_CALLBACK_UNUSED_TTL_MS);
+    if (unusedTtl.isNegative()) {
+      throw new ConfigurationException(MPR_CALLBACK_UNUSED_TTL_MS, "must not be negative");
+    }
     if (baseUrl != null) {
       try {
         URI uri = new URI(baseUrl);
@@ -63,7 +79,7 @@ public record CallbackConfig(
 
   /**
    * The defaults: no keys, notifications live 1 hour, registrations 24 hours idle, bodies up to 64 KiB,
-   * 1000 pending per browser, 60 registrations per source address per minute, base URL from Host.
+   * 1000 pending per browser, 60 registrations per source address per minute, base URL from Host, any origin.
    */
   public static CallbackConfig defaults() {
     return read(name -> null);
@@ -82,7 +98,15 @@ public record CallbackConfig(
         (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_MAX_BODY_BYTES, 64 * 1024)),
         (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_MAX_PENDING, 1000)),
         (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, 60)),
-        get.apply(MPR_CALLBACK_BASE_URL));
+        get.apply(MPR_CALLBACK_BASE_URL),
+        AllowedOrigins.parse(get.apply(AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS)),
+        CallbackAuthConfig.read(get),
+        Duration.ofMillis(number(get, MPR_CALLBACK_UNUSED_TTL_MS, 0)));
+  }
+
+  /** Whether browsers must present a token that the backend validates. */
+  public boolean browserAuthRequired() {
+    return auth != null;
   }
 
   /** Whether backends must present a key. */
@@ -98,7 +122,11 @@ public record CallbackConfig(
         + "\n  " + MPR_CALLBACK_MAX_BODY_BYTES + "=" + maxBodyBytes
         + "\n  " + MPR_CALLBACK_MAX_PENDING + "=" + maxPending
         + "\n  " + MPR_CALLBACK_REGISTRATIONS_PER_MINUTE + "=" + registrationsPerMinute
-        + "\n  " + MPR_CALLBACK_BASE_URL + "=" + (baseUrl == null ? "(from the Host header)" : baseUrl);
+        + "\n  " + MPR_CALLBACK_BASE_URL + "=" + (baseUrl == null ? "(from the Host header)" : baseUrl)
+        + "\n  " + AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS + "=" + allowedOrigins
+        + "\n  " + MPR_CALLBACK_UNUSED_TTL_MS + "=" + (unusedTtl.isZero() ? "0 (off)" : unusedTtl.toMillis())
+        + (auth == null ? "\n  " + CallbackAuthConfig.MPR_CALLBACK_AUTH_URL + "=(none: browsers need no token)"
+            : auth.describe());
   }
 
   @Override
@@ -106,7 +134,7 @@ public record CallbackConfig(
     return "CallbackConfig{" + describe().strip().replace("\n  ", ", ") + "}";
   }
 
-  private static long number(Function<String, String> get, String name, long defaultValue) {
+  static long number(Function<String, String> get, String name, long defaultValue) {
     String v = get.apply(name);
     if (v == null) {
       return defaultValue;

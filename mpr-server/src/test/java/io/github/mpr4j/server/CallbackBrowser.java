@@ -36,6 +36,16 @@ final class CallbackBrowser implements AutoCloseable {
     return new CallbackBrowser(WsTestClient.connect(server.appPort(), "/callback/ws", Map.of()));
   }
 
+  /** Opens {@code /callback/ws} with a query ({@code ""} or {@code "?..."}), headers and subprotocols. */
+  static CallbackBrowser open(MprServer server, String query, Map<String, String> headers, String... subprotocols) {
+    return new CallbackBrowser(WsTestClient.connect(server.appPort(), "/callback/ws" + query, headers, subprotocols));
+  }
+
+  /** The subprotocol the gateway selected, empty when none. */
+  String subprotocol() {
+    return socket.subprotocol();
+  }
+
   /** Reconnects with a clientId. */
   static CallbackBrowser resume(MprServer server, String clientId) {
     return new CallbackBrowser(WsTestClient.connect(server.appPort(), "/callback/ws?clientId=" + clientId, Map.of()));

@@ -68,4 +68,45 @@ class CallbackConfigTest {
     assertFalse(c.toString().contains("very-secret-key"));
     assertTrue(c.describe().contains("MPR_CALLBACK_KEYS=1 keys"));
   }
+
+  @Test
+  void browser_authentication_is_off_by_default_and_read_with_its_defaults_when_the_url_is_set() {
+    assertNull(read(Map.of()).auth());
+    assertEquals(Duration.ZERO, read(Map.of()).unusedTtl());
+    CallbackAuthConfig a = read(Map.of("MPR_CALLBACK_AUTH_URL", "https://api.example.com/check")).auth();
+    assertEquals("https://api.example.com/check", a.url().toString());
+    assertEquals(Duration.ofSeconds(2), a.timeout());
+    assertEquals(Duration.ofMinutes(1), a.cacheTtl());
+    assertEquals(Duration.ofSeconds(5), a.negativeCacheTtl());
+    assertEquals(10_000, a.cacheEntries());
+    assertEquals(100, a.maxBrowsersPerUser());
+    CallbackConfig c = read(Map.of("MPR_CALLBACK_AUTH_URL", "http://127.0.0.1:9/a", "MPR_CALLBACK_AUTH_TIMEOUT_MS", "300",
+        "MPR_CALLBACK_AUTH_CACHE_MS", "0", "MPR_CALLBACK_AUTH_NEGATIVE_CACHE_MS", "7", "MPR_CALLBACK_AUTH_CACHE_ENTRIES",
+        "3", "MPR_CALLBACK_MAX_BROWSERS_PER_USER", "2", "MPR_CALLBACK_UNUSED_TTL_MS", "600000"));
+    assertEquals(new CallbackAuthConfig(java.net.URI.create("http://127.0.0.1:9/a"), Duration.ofMillis(300), Duration.ZERO,
+        Duration.ofMillis(7), 3, 2), c.auth());
+    assertEquals(Duration.ofMinutes(10), c.unusedTtl());
+  }
+
+  @Test
+  void a_wrong_authentication_setting_names_its_variable() {
+    for (Map<String, String> env : java.util.List.of(Map.of("MPR_CALLBACK_AUTH_URL", "ftp://x/y"),
+        Map.of("MPR_CALLBACK_AUTH_URL", "not a url"),
+        Map.of("MPR_CALLBACK_AUTH_URL", "http://h/a", "MPR_CALLBACK_AUTH_TIMEOUT_MS", "0"),
+        Map.of("MPR_CALLBACK_AUTH_URL", "http://h/a", "MPR_CALLBACK_AUTH_CACHE_ENTRIES", "0"),
+        Map.of("MPR_CALLBACK_UNUSED_TTL_MS", "-1"))) {
+      String name = env.size() == 1 ? env.keySet().iterator().next()
+          : env.keySet().stream().filter(k -> !k.equals("MPR_CALLBACK_AUTH_URL")).findFirst().orElseThrow();
+      assertEquals(name, assertThrows(ConfigurationException.class, () -> read(env)).variable(), env.toString());
+    }
+  }
+
+  @Test
+  void the_auth_urls_credentials_and_query_never_appear_in_the_description() {
+    String d = ServerConfig.fromEnvironment(Map.of("MPR_CALLBACK_AUTH_URL", "https://u:pw@api.example.com/check?k=secret"))
+        .describe();
+    assertFalse(d.contains("pw"), d);
+    assertFalse(d.contains("secret"), d);
+    assertTrue(d.contains("MPR_CALLBACK_AUTH_URL=https://***@api.example.com/check"), d);
+  }
 }

@@ -32,9 +32,12 @@ final class WsTestClient implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final WebSocket socket;
 
-  private WsTestClient(URI uri, Map<String, String> headers) {
+  private WsTestClient(URI uri, Map<String, String> headers, String... subprotocols) {
     WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
     headers.forEach(b::header);
+    if (subprotocols.length > 0) {
+      b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+    }
     this.socket = b.buildAsync(uri, new Listener()).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
   }
 
@@ -46,6 +49,16 @@ final class WsTestClient implements AutoCloseable {
   /** Connects to a path and query on the loopback address with extra headers; fails on a refused upgrade. */
   static WsTestClient connect(int port, String pathAndQuery, Map<String, String> headers) {
     return new WsTestClient(URI.create("ws://127.0.0.1:" + port + pathAndQuery), headers);
+  }
+
+  /** Connects offering WebSocket subprotocols ({@code Sec-WebSocket-Protocol}), as a browser can. */
+  static WsTestClient connect(int port, String pathAndQuery, Map<String, String> headers, String... subprotocols) {
+    return new WsTestClient(URI.create("ws://127.0.0.1:" + port + pathAndQuery), headers, subprotocols);
+  }
+
+  /** The subprotocol the server selected, empty when none. */
+  String subprotocol() {
+    return socket.getSubprotocol();
   }
 
   /** Sends a text message. */

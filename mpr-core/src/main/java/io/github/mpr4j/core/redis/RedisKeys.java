@@ -44,6 +44,16 @@ final class RedisKeys {
     return prefix + ":{" + escape(CallbackRegistry.connectionId(clientId)) + "}:registration";
   }
 
+  /** The hash of a callback registration's attributes, in the slot of its registration key. */
+  String registrationAttributes(String clientId) {
+    return prefix + ":{" + escape(CallbackRegistry.connectionId(clientId)) + "}:attributes";
+  }
+
+  /** The sorted set of the registrations bound to a user (scored by the time of binding), in its own slot. */
+  String callbackUser(String userId) {
+    return prefix + ":callback-user:{" + escape(userId) + "}";
+  }
+
   /** The seven keys of a client's connection and, eighth, its registration key. */
   List<byte[]> callbackConnection(String clientId) {
     List<byte[]> all = new ArrayList<>(connection(CallbackRegistry.connectionId(clientId)));

@@ -1,6 +1,7 @@
 package io.github.mpr4j.core.spi;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The registrations of the callback gateway: which clientIds exist, and until when each lives without
@@ -65,6 +66,52 @@ public interface CallbackRegistry extends AutoCloseable {
    * expire by their own time to live.
    */
   List<String> removeExpired(long nowMillis, int max);
+
+  /** The attribute that names the user a registration is bound to ({@link #bindUser}). */
+  String USER = "user";
+
+  /**
+   * Sets an attribute (a small text value, such as a Web Push subscription) of a registration that exists
+   * at {@code nowMillis}. Attributes live and expire with their registration: a registration created anew
+   * under an expired id starts without any.
+   *
+   * <p>The default implementation keeps no attributes and throws {@link UnsupportedOperationException}; the
+   * built-in registries (memory, embedded, Redis) implement every attribute method.
+   *
+   * @return whether the registration existed (nothing is set otherwise)
+   */
+  default boolean setAttribute(String clientId, String name, String value, long nowMillis) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no registration attributes");
+  }
+
+  /** Removes an attribute of a live registration; {@code true} if it was set. */
+  default boolean removeAttribute(String clientId, String name, long nowMillis) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no registration attributes");
+  }
+
+  /** The attributes of a registration that exists at {@code nowMillis}; empty when it does not. */
+  default Map<String, String> attributes(String clientId, long nowMillis) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no registration attributes");
+  }
+
+  /**
+   * Binds a live registration to a user: sets its {@value #USER} attribute and adds it to the user's
+   * registrations, which keep the {@code maxPerUser} most recently bound ones (older ones leave the user's
+   * list, not the registry). On Redis the user's list is shared by every instance.
+   *
+   * @return whether the registration existed
+   */
+  default boolean bindUser(String clientId, String userId, long nowMillis, int maxPerUser) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no registration attributes");
+  }
+
+  /**
+   * The registrations bound to a user that exist at {@code nowMillis}, most recently bound first, at most
+   * {@code max}. Expired ones are left out (and may be forgotten on the way).
+   */
+  default List<String> clientsOfUser(String userId, long nowMillis, int max) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no registration attributes");
+  }
 
   /**
    * Whether every method returns promptly without waiting for I/O (an in-memory registry): callers may then

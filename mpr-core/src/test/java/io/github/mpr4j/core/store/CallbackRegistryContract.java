@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -98,5 +99,71 @@ abstract class CallbackRegistryContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void attributes_are_set_read_and_removed_on_a_live_registration_only() {
+    assertFalse(registry.setAttribute("a", "k", "v", 1000), "no registration, no attribute");
+    registry.create("a", 1000, 5000);
+    assertTrue(registry.setAttribute("a", "k", "v", 1000));
+    assertTrue(registry.setAttribute("a", "j", "{\"x\":1}", 1000));
+    assertTrue(registry.setAttribute("a", "k", "w", 1001));
+    assertEquals(Map.of("k", "w", "j", "{\"x\":1}"), registry.attributes("a", 1002));
+    assertTrue(registry.removeAttribute("a", "k", 1003));
+    assertFalse(registry.removeAttribute("a", "k", 1003));
+    assertEquals(Map.of("j", "{\"x\":1}"), registry.attributes("a", 1004));
+    assertEquals(Map.of(), registry.attributes("a", 5000), "expired with its registration");
+    assertEquals(Map.of(), registry.attributes("unknown", 1000));
+  }
+
+  @Test
+  void a_touched_registration_keeps_its_attributes_and_a_new_one_under_an_expired_id_starts_without() {
+    registry.create("a", 1000, 2000);
+    registry.setAttribute("a", "k", "v", 1000);
+    registry.touch("a", 1500, 4000);
+    assertEquals(Map.of("k", "v"), registry.attributes("a", 3000));
+    assertTrue(registry.create("a", 4000, 9000));
+    assertEquals(Map.of(), registry.attributes("a", 4001));
+  }
+
+  @Test
+  void a_users_registrations_are_listed_newest_first_while_they_live() {
+    registry.create("a", 1000, 9000);
+    registry.create("b", 1000, 3000);
+    registry.create("c", 1000, 9000);
+    assertTrue(registry.bindUser("a", "alice", 1001, 10));
+    assertTrue(registry.bindUser("b", "alice", 1002, 10));
+    assertTrue(registry.bindUser("c", "bob", 1003, 10));
+    assertFalse(registry.bindUser("unknown", "alice", 1004, 10));
+    assertEquals(List.of("b", "a"), registry.clientsOfUser("alice", 2000, 10));
+    assertEquals(List.of("b"), registry.clientsOfUser("alice", 2000, 1));
+    assertEquals(List.of("a"), registry.clientsOfUser("alice", 3000, 10), "b expired");
+    assertEquals(List.of("c"), registry.clientsOfUser("bob", 3000, 10));
+    assertEquals(List.of(), registry.clientsOfUser("carol", 3000, 10));
+    assertEquals("alice", registry.attributes("a", 3000).get(CallbackRegistry.USER));
+  }
+
+  @Test
+  void a_user_keeps_only_its_newest_bindings_and_a_rebinding_moves_a_registration() {
+    for (String id : List.of("a", "b", "c")) {
+      registry.create(id, 1000, 9000);
+    }
+    registry.bindUser("a", "alice", 1001, 2);
+    registry.bindUser("b", "alice", 1002, 2);
+    registry.bindUser("c", "alice", 1003, 2);
+    assertEquals(List.of("c", "b"), registry.clientsOfUser("alice", 2000, 10));
+    registry.bindUser("c", "bob", 1004, 2);
+    assertEquals(List.of("b"), registry.clientsOfUser("alice", 2000, 10));
+    assertEquals(List.of("c"), registry.clientsOfUser("bob", 2000, 10));
+  }
+
+  @Test
+  void removing_an_expired_registration_removes_it_from_its_user() {
+    registry.create("a", 1000, 2000);
+    registry.bindUser("a", "alice", 1000, 10);
+    assertEquals(List.of("a"), registry.removeExpired(2500, 10));
+    assertTrue(registry.create("a", 2600, 9000), "the id may be registered anew");
+    assertEquals(List.of(), registry.clientsOfUser("alice", 2700, 10));
+    assertEquals(Map.of(), registry.attributes("a", 2700));
   }
 }

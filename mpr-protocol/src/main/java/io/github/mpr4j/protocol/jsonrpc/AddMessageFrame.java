@@ -172,7 +172,7 @@ public record AddMessageFrame(JsonNode id, AddMessageOptions options) {
         return null;
       }
     }
-    return t == JsonToken.END_OBJECT && type != null ? new PushNotificationToken(type, token) : null;
+    return t == JsonToken.END_OBJECT && type != null ? PushNotificationToken.fromWire(type, token) : null;
   }
 
   /** Bytes that may stand inside a string of a compact ASCII payload: printable ASCII but '"' and '\\'. */

@@ -151,7 +151,7 @@ public final class JsonRpcCodec {
       if (type == null) {
         throw invalid("pushNotificationToken.type is required");
       }
-      token = new PushNotificationToken(type, optionalString(t, "token", "pushNotificationToken.token"));
+      token = PushNotificationToken.fromWire(type, optionalString(t, "token", "pushNotificationToken.token"));
     } else {
       // compat: TypeScript clients before pushNotificationToken send the FCM token as a plain "token"
       String legacy = optionalString(p, "token", "token");

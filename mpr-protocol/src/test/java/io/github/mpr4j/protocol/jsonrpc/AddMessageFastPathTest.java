@@ -117,6 +117,8 @@ class AddMessageFastPathTest {
             + ",\"pushNotificationToken\":null}"),
         withParams("{\"connectionId\":\"c\",\"recipientDids\":[\"d\"],\"payload\":" + JWE
             + ",\"pushNotificationToken\":{\"type\":\"sms\",\"token\":\"t\"}}"),
+        withParams("{\"connectionId\":\"c\",\"recipientDids\":[\"d\"],\"payload\":" + JWE
+            + ",\"pushNotificationToken\":{\"type\":\"webpush\",\"token\":\"t\"}}"),
         // payloads that the general path writes differently than they came: spaces, escapes, numbers, non-ASCII
         withParams("{\"connectionId\":\"c\",\"recipientDids\":[\"d\"],\"payload\":{\"a\": \"b\"}}"),
         withParams("{\"connectionId\":\"c\",\"recipientDids\":[\"d\"],\"payload\":{\"a\":\"\\u0062\"}}"),

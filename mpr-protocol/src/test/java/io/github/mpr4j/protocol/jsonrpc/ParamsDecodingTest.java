@@ -50,6 +50,9 @@ class ParamsDecodingTest {
     assertInvalidNaming("payload", d, "{\"connectionId\":\"c\",\"recipientDids\":[\"a\"],\"payload\":\"jwe\"}");
     assertInvalidNaming("pushNotificationToken.type", d,
         "{\"connectionId\":\"c\",\"recipientDids\":[\"a\"],\"payload\":{},\"pushNotificationToken\":{\"type\":\"sms\"}}");
+    // the gateway's in-process Web Push type is never accepted from the wire
+    assertInvalidNaming("pushNotificationToken.type", d, "{\"connectionId\":\"c\",\"recipientDids\":[\"a\"],\"payload\":{},"
+        + "\"pushNotificationToken\":{\"type\":\"webpush\",\"token\":\"{}\"}}");
     assertInvalidNaming("params", d, "[1,2]");
   }
 

@@ -38,11 +38,20 @@ public final class Lane implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ProviderMetrics metrics;
   private final Thread dispatcher;
+  private final java.util.function.Consumer<PushRequest> onUnregistered;
   private volatile boolean closed;
 
   public Lane(String provider, Sender sender, int capacity, int maxInFlight, RetryPolicy retry,
       LiveSessions liveSessions, PushDeduplicator dedup, Duration window, ScheduledExecutorService scheduler,
       ProviderMetrics metrics) {
+    this(provider, sender, capacity, maxInFlight, retry, liveSessions, dedup, window, scheduler, metrics, r -> { });
+  }
+
+  /** With a listener told when the provider says a token is gone for good (unregistered). */
+  public Lane(String provider, Sender sender, int capacity, int maxInFlight, RetryPolicy retry,
+      LiveSessions liveSessions, PushDeduplicator dedup, Duration window, ScheduledExecutorService scheduler,
+      ProviderMetrics metrics, java.util.function.Consumer<PushRequest> onUnregistered) {
+    this.onUnregistered = onUnregistered;
     this.provider = provider;
     this.sender = sender;
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -170,6 +179,13 @@ public final class Lane implements AutoCloseable {
         permits.release();
         log.warn("{} push for connection {} rejected ({}): {}; not retried", provider, job.request.connectionId(),
             o.reason(), o.detail());
+        if (Outcome.UNREGISTERED.equals(o.reason())) {
+          try {
+            onUnregistered.accept(job.request);
+          } catch (RuntimeException e) {
+            log.warn("{} push: the listener of unregistered tokens failed: {}", provider, e.toString());
+          }
+        }
         return;
       default:
         if (attempt >= retry.maxAttempts() || closed) {

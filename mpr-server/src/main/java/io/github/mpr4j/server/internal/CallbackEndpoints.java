@@ -23,6 +23,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -37,6 +39,11 @@ final class CallbackEndpoints {
   private static final Logger log = LoggerFactory.getLogger(CallbackEndpoints.class);
   static final String PREFIX = "/callback/";
   static final String WS_PATH = "/callback/ws";
+  static final String USER_PREFIX = "/callback/user/";
+  /** The subprotocol the gateway selects when a browser offers it (with its token as another value). */
+  static final String SUBPROTOCOL = "mpr-callback";
+  /** The prefix of the {@code Sec-WebSocket-Protocol} value that carries a browser's token. */
+  static final String TOKEN_PROTOCOL_PREFIX = "mpr-token.";
   /** The largest frame a browser may send (acks). */
   static final int MAX_BROWSER_FRAME_BYTES = 64 * 1024;
   private static final Pattern CLIENT_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -82,6 +89,14 @@ final class CallbackEndpoints {
       }
       return;
     }
+    if (path.startsWith(USER_PREFIX)) {
+      if (!request.method().equals(HttpMethod.POST)) {
+        methodNotAllowed(ctx, "POST", keepAlive);
+      } else {
+        postToUser(ctx, request, QueryStringDecoder.decodeComponent(path.substring(USER_PREFIX.length())), keepAlive);
+      }
+      return;
+    }
     String clientId = path.substring(PREFIX.length());
     if (clientId.isEmpty() || clientId.indexOf('/') >= 0) {
       HttpResponses.send(ctx, HttpResponses.error(ctx, HttpResponseStatus.NOT_FOUND, "not found"), keepAlive);
@@ -100,35 +115,48 @@ final class CallbackEndpoints {
 
   // ---------------------------------------------------------------- POST /callback/{clientId}
 
-  private void post(ChannelHandlerContext ctx, FullHttpRequest request, String clientId, boolean keepAlive) {
+  /**
+   * The checks every backend POST passes before its target is looked at: the key (401), the body's size
+   * (413). Answers the request and returns false when one fails.
+   */
+  private boolean keyAndSizeAccepted(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
     if (!keys.isEmpty() && !authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
       FullHttpResponse r = HttpResponses.error(ctx, HttpResponseStatus.UNAUTHORIZED,
           "a backend key is required: Authorization: Bearer <key>");
       r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
       HttpResponses.send(ctx, r, keepAlive);
-      return;
+      return false;
     }
     int size = request.content().readableBytes();
     if (size > gateway.config().maxBodyBytes()) {
       HttpResponses.sendAndClose(ctx, HttpResponses.error(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
           "the body has " + size + " bytes; the limit is " + gateway.config().maxBodyBytes()));
-      return;
+      return false;
     }
-    if (!CLIENT_ID.matcher(clientId).matches()) {
-      HttpResponses.send(ctx, HttpResponses.error(ctx, HttpResponseStatus.NOT_FOUND, "unknown clientId"), keepAlive);
-      return;
-    }
+    return true;
+  }
+
+  /** The stored payload of the body, or null after answering 400 when it is not one JSON value. */
+  private static EncryptedMessage payload(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
     EncryptedMessage payload = CallbackGateway.payloadOf(ByteBufUtil.getBytes(request.content()));
     if (payload == null) {
       HttpResponses.send(ctx, HttpResponses.error(ctx, HttpResponseStatus.BAD_REQUEST, "the body is not JSON"),
           keepAlive);
-      return;
     }
+    return payload;
+  }
+
+  /**
+   * Answers when {@code outcome} completes: reads no further request meanwhile (answers keep request order),
+   * and builds and writes the answer on the connection's event loop (one task, not a write task and an
+   * auto-read task; the store's thread that completes the POST goes back to its work at once). A failure
+   * is 503.
+   */
+  private static <T> void answerLater(ChannelHandlerContext ctx, CompletableFuture<T> outcome, boolean keepAlive,
+      Function<T, FullHttpResponse> answer) {
     Channel ch = ctx.channel();
-    ch.config().setAutoRead(false); // one request at a time per connection: answers keep request order
-    // the answer is built and written on the connection's event loop: one task, not a write task and an
-    // auto-read task, and the store's thread that completes the POST goes back to its work at once
-    gateway.post(clientId, payload).whenCompleteAsync((outcome, error) -> {
+    ch.config().setAutoRead(false);
+    outcome.whenCompleteAsync((value, error) -> {
       FullHttpResponse r;
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -137,24 +165,84 @@ final class CallbackEndpoints {
             ? "the store is busy or failing; retry later" : "the gateway failed; retry later");
         r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
       } else {
-        switch (outcome.status()) {
-          case UNKNOWN_CLIENT:
-            r = HttpResponses.error(ctx, HttpResponseStatus.NOT_FOUND, "unknown clientId");
-            break;
-          case TOO_MANY_PENDING:
-            r = HttpResponses.error(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "the browser has "
-                + gateway.config().maxPending() + " pending notifications, the limit; retry later");
-            r.headers().set(HttpHeaderNames.RETRY_AFTER, "10");
-            break;
-          default:
-            r = HttpResponses.of(ctx, HttpResponseStatus.ACCEPTED, HttpResponses.JSON, "{\"id\":\"" + outcome.id()
-                + "\",\"delivered\":\"" + (outcome.status() == CallbackGateway.Status.LIVE ? "live" : "pending")
-                + "\"}");
-        }
+        r = answer.apply(value);
       }
       HttpResponses.send(ctx, r, keepAlive);
       ch.config().setAutoRead(true);
     }, ch.eventLoop());
+  }
+
+  private void post(ChannelHandlerContext ctx, FullHttpRequest request, String clientId, boolean keepAlive) {
+    if (!keyAndSizeAccepted(ctx, request, keepAlive)) {
+      return;
+    }
+    if (!CLIENT_ID.matcher(clientId).matches()) {
+      HttpResponses.send(ctx, HttpResponses.error(ctx, HttpResponseStatus.NOT_FOUND, "unknown clientId"), keepAlive);
+      return;
+    }
+    EncryptedMessage payload = payload(ctx, request, keepAlive);
+    if (payload == null) {
+      return;
+    }
+    answerLater(ctx, gateway.post(clientId, payload), keepAlive, outcome -> {
+      FullHttpResponse r;
+      switch (outcome.status()) {
+        case UNKNOWN_CLIENT:
+          r = HttpResponses.error(ctx, HttpResponseStatus.NOT_FOUND, "unknown clientId");
+          break;
+        case TOO_MANY_PENDING:
+          r = HttpResponses.error(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "the browser has "
+              + gateway.config().maxPending() + " pending notifications, the limit; retry later");
+          r.headers().set(HttpHeaderNames.RETRY_AFTER, "10");
+          break;
+        default:
+          r = HttpResponses.of(ctx, HttpResponseStatus.ACCEPTED, HttpResponses.JSON, "{\"id\":\"" + outcome.id()
+              + "\",\"delivered\":\"" + (outcome.status() == CallbackGateway.Status.LIVE ? "live" : "pending")
+              + "\"}");
+      }
+      return r;
+    });
+  }
+
+  // ---------------------------------------------------------------- POST /callback/user/{userId}
+
+  private void postToUser(ChannelHandlerContext ctx, FullHttpRequest request, String userId, boolean keepAlive) {
+    if (keys.isEmpty()) {
+      // userIds are not secrets, unlike clientIds: without backend keys anyone could post to any user
+      HttpResponses.send(ctx, HttpResponses.error(ctx, HttpResponseStatus.FORBIDDEN,
+          "posting to a user needs backend keys (MPR_CALLBACK_KEYS)"), keepAlive);
+      return;
+    }
+    if (!keyAndSizeAccepted(ctx, request, keepAlive)) {
+      return;
+    }
+    if (!gateway.authRequired() || !BrowserAuthenticator.validUserId(userId)) {
+      HttpResponses.send(ctx, HttpResponses.error(ctx, HttpResponseStatus.NOT_FOUND,
+          "no browser of this user is registered"), keepAlive);
+      return;
+    }
+    EncryptedMessage payload = payload(ctx, request, keepAlive);
+    if (payload == null) {
+      return;
+    }
+    answerLater(ctx, gateway.postToUser(userId, payload), keepAlive, outcome -> {
+      if (outcome.stored() == 0 && outcome.tooManyPending() == 0) {
+        return HttpResponses.error(ctx, HttpResponseStatus.NOT_FOUND, "no browser of this user is registered");
+      }
+      if (outcome.stored() == 0) {
+        FullHttpResponse r = HttpResponses.error(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "every browser of the user"
+            + " has " + gateway.config().maxPending() + " pending notifications, the limit; retry later");
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, "10");
+        return r;
+      }
+      StringBuilder ids = new StringBuilder();
+      for (String id : outcome.ids()) {
+        ids.append(ids.length() == 0 ? "\"" : ",\"").append(id).append('"');
+      }
+      return HttpResponses.of(ctx, HttpResponseStatus.ACCEPTED, HttpResponses.JSON, "{\"ids\":[" + ids
+          + "],\"live\":" + outcome.live() + ",\"pending\":" + outcome.pending() + ",\"refused\":"
+          + outcome.tooManyPending() + "}");
+    });
   }
 
   private boolean authorized(String header) {
@@ -177,6 +265,80 @@ final class CallbackEndpoints {
           "a WebSocket upgrade is expected"));
       return;
     }
+    if (!gateway.config().allowedOrigins().allows(request.headers().get(HttpHeaderNames.ORIGIN))) {
+      HttpResponses.sendAndClose(ctx, HttpResponses.error(ctx, HttpResponseStatus.FORBIDDEN,
+          "this origin may not open the callback socket (MPR_CALLBACK_ALLOWED_ORIGINS)"));
+      return;
+    }
+    if (!gateway.authRequired()) {
+      open(ctx, request, uri, null);
+      return;
+    }
+    String token = presentedToken(request, uri);
+    if (token == null) {
+      unauthorized(ctx, "a token is required: ?token=<token> or Sec-WebSocket-Protocol: " + SUBPROTOCOL + ", "
+          + TOKEN_PROTOCOL_PREFIX + "<token>");
+      return;
+    }
+    // the backend's answer comes later: read nothing meanwhile, and keep the request until then
+    Channel ch = ctx.channel();
+    ch.config().setAutoRead(false);
+    request.retain();
+    gateway.authenticate(token).whenCompleteAsync((result, error) -> {
+      try {
+        if (!ch.isActive()) {
+          return;
+        }
+        BrowserAuthenticator.Verdict verdict = error != null ? BrowserAuthenticator.Verdict.UNAVAILABLE
+            : result.verdict();
+        switch (verdict) {
+          case VALID -> {
+            ch.config().setAutoRead(true);
+            open(ctx, request, uri, result.userId());
+          }
+          case INVALID -> unauthorized(ctx, "the token was refused by the backend");
+          default -> {
+            FullHttpResponse r = HttpResponses.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "the token could not be checked; retry later");
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+            HttpResponses.sendAndClose(ctx, r);
+          }
+        }
+      } finally {
+        request.release();
+      }
+    }, ch.eventLoop());
+  }
+
+  private static void unauthorized(ChannelHandlerContext ctx, String message) {
+    FullHttpResponse r = HttpResponses.error(ctx, HttpResponseStatus.UNAUTHORIZED, message);
+    r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+    HttpResponses.sendAndClose(ctx, r);
+  }
+
+  /**
+   * A browser's token: the {@code token} query parameter, else the {@code Sec-WebSocket-Protocol} value
+   * that starts with {@value #TOKEN_PROTOCOL_PREFIX} (browsers cannot set headers on a WebSocket); null
+   * when neither is there.
+   */
+  static String presentedToken(FullHttpRequest request, QueryStringDecoder uri) {
+    List<String> query = uri.parameters().get("token");
+    if (query != null && !query.isEmpty() && !query.get(0).isEmpty()) {
+      return query.get(0);
+    }
+    for (String header : request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
+      for (String value : header.split(",")) {
+        String v = value.strip();
+        if (v.startsWith(TOKEN_PROTOCOL_PREFIX) && v.length() > TOKEN_PROTOCOL_PREFIX.length()) {
+          return v.substring(TOKEN_PROTOCOL_PREFIX.length());
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The upgrade of a request that passed the origin and token checks; {@code userId} may be null. */
+  private void open(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String userId) {
     List<String> ids = uri.parameters().get("clientId");
     String requested = ids == null || ids.isEmpty() ? null : ids.get(0).toLowerCase(java.util.Locale.ROOT);
     if (requested != null && !CLIENT_ID.matcher(requested).matches()) {
@@ -192,13 +354,13 @@ final class CallbackEndpoints {
     }
     String host = request.headers().get(HttpHeaderNames.HOST);
     WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
-        "ws://" + (host == null ? "localhost" : host) + WS_PATH, null, false, MAX_BROWSER_FRAME_BYTES);
+        "ws://" + (host == null ? "localhost" : host) + WS_PATH, SUBPROTOCOL, false, MAX_BROWSER_FRAME_BYTES);
     WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
     if (handshaker == null) {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
       return;
     }
-    CallbackSocketHandler handler = new CallbackSocketHandler(gateway, handshaker, requested, host, source);
+    CallbackSocketHandler handler = new CallbackSocketHandler(gateway, handshaker, requested, host, source, userId);
     Channel ch = ctx.channel();
     handshaker.handshake(ch, request).addListener(f -> {
       if (f.isSuccess()) {

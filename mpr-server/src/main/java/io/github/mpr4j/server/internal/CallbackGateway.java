@@ -24,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,6 +74,16 @@ final class CallbackGateway implements AutoCloseable {
   private final ChannelGroup sockets = new DefaultChannelGroup("callback-sockets", GlobalEventExecutor.INSTANCE);
   /** clientIds with a browser socket on this instance, and how many sockets each. */
   private final Map<String, Integer> connected = new ConcurrentHashMap<>();
+  /** Validates browser tokens against the backend; null when browsers need no token. */
+  private final BrowserAuthenticator authenticator;
+  /**
+   * clientIds this instance has seen receive a POST since their unused deadline was cleared (only with
+   * MPR_CALLBACK_UNUSED_TTL_MS): saves the registry call on later POSTs; forgotten when it grows large.
+   */
+  private final Map<String, Boolean> knownUsed = new ConcurrentHashMap<>();
+  private static final int MAX_KNOWN_USED = 100_000;
+  /** The attribute holding the deadline of a registration that has received no POST yet. */
+  static final String UNUSED_UNTIL = "unusedUntil";
 
   CallbackGateway(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, Metrics metrics) {
     this.config = config;
@@ -93,6 +104,7 @@ final class CallbackGateway implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.authenticator = config.auth() == null ? null : new BrowserAuthenticator(config.auth(), clock, registryCalls);
     long touchEvery = Math.max(100, config.idleExpiry().toMillis() / 3);
     timer.scheduleWithFixedDelay(this::touchConnected, touchEvery, touchEvery, TimeUnit.MILLISECONDS);
     long sweepEvery = Math.max(100, Math.min(60_000, config.idleExpiry().toMillis() / 2));
@@ -112,22 +124,60 @@ final class CallbackGateway implements AutoCloseable {
     return limiter.tryAcquire(sourceAddress);
   }
 
-  /** Registers a new random clientId. */
-  CompletableFuture<String> register() {
+  /** Whether browsers must present a token. */
+  boolean authRequired() {
+    return authenticator != null;
+  }
+
+  /** Validates a browser's token (only when {@link #authRequired()}); never fails. */
+  CompletableFuture<BrowserAuthenticator.Result> authenticate(String token) {
+    return authenticator.check(token);
+  }
+
+  /** Registers a new random clientId, bound to {@code userId} when it is not null. */
+  CompletableFuture<String> register(String userId) {
     return onRegistryThread(() -> {
       long now = clock.millis();
+      long unused = config.unusedTtl().toMillis();
+      long deadline = now + (unused > 0 ? Math.min(unused, config.idleExpiry().toMillis()) : config.idleExpiry().toMillis());
       String id;
       do {
         id = UUID.randomUUID().toString();
-      } while (!registry.create(id, now, now + config.idleExpiry().toMillis()));
+      } while (!registry.create(id, now, deadline));
+      if (unused > 0) {
+        registry.setAttribute(id, UNUSED_UNTIL, Long.toString(now + unused), now);
+      }
+      if (userId != null) {
+        registry.bindUser(id, userId, now, config.auth().maxBrowsersPerUser());
+      }
       metrics.callbackRegistered();
       return id;
     });
   }
 
-  /** Resumes a registration: true, with its idle time restarted, if it exists. */
-  CompletableFuture<Boolean> resume(String clientId) {
-    return onRegistryThread(() -> touchNow(clientId));
+  /**
+   * Resumes a registration: true, with its idle time restarted, if it exists and belongs to the socket's
+   * user. With authentication on, a registration bound to another user (or to a user, when the token
+   * names none) is not resumed, and one bound to no user is bound to the token's user now.
+   */
+  CompletableFuture<Boolean> resume(String clientId, String userId) {
+    return onRegistryThread(() -> {
+      if (authenticator != null) {
+        long now = clock.millis();
+        String owner = registry.attributes(clientId, now).get(CallbackRegistry.USER);
+        if (owner != null && !owner.equals(userId)) {
+          return false;
+        }
+        if (!touchNow(clientId)) {
+          return false;
+        }
+        if (owner == null && userId != null) {
+          registry.bindUser(clientId, userId, now, config.auth().maxBrowsersPerUser());
+        }
+        return true;
+      }
+      return touchNow(clientId);
+    });
   }
 
   /** Tracks a browser socket for shutdown (it leaves the group by itself when it closes). */
@@ -206,9 +256,73 @@ final class CallbackGateway implements AutoCloseable {
           };
           if (added.messageId() != null) {
             metrics.callbackPosted(status == Status.LIVE);
+            markUsed(clientId);
           }
           return new PostOutcome(status, added.messageId());
         });
+  }
+
+  /** The outcome of a POST to a user: how many of its browsers got it, live or pending, and how many refused. */
+  record UserPostOutcome(int live, int pending, int tooManyPending, List<String> ids) {
+    int stored() {
+      return live + pending;
+    }
+  }
+
+  /**
+   * Stores a notification for every live registration bound to a user (found in the registry, so on
+   * every instance), each as a POST to that clientId would.
+   */
+  CompletableFuture<UserPostOutcome> postToUser(String userId, EncryptedMessage payload) {
+    int max = config.auth() == null ? 0 : config.auth().maxBrowsersPerUser();
+    return onRegistryThread(() -> registry.clientsOfUser(userId, clock.millis(), max))
+        .thenCompose(clients -> {
+          List<CompletableFuture<PostOutcome>> posts = new ArrayList<>();
+          for (String clientId : clients) {
+            posts.add(post(clientId, payload));
+          }
+          return CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            int live = 0;
+            int pending = 0;
+            int refused = 0;
+            List<String> ids = new ArrayList<>();
+            for (CompletableFuture<PostOutcome> f : posts) {
+              PostOutcome o = f.join();
+              switch (o.status()) {
+                case LIVE -> live++;
+                case PENDING -> pending++;
+                case TOO_MANY_PENDING -> refused++;
+                default -> { } // expired since the look-up
+              }
+              if (o.id() != null) {
+                ids.add(o.id());
+              }
+            }
+            return new UserPostOutcome(live, pending, refused, ids);
+          });
+        });
+  }
+
+  /** A POST was stored: the registration is used, and lives on for the idle time (MPR_CALLBACK_UNUSED_TTL_MS). */
+  private void markUsed(String clientId) {
+    if (config.unusedTtl().isZero() || knownUsed.containsKey(clientId)) {
+      return;
+    }
+    if (knownUsed.size() >= MAX_KNOWN_USED) {
+      knownUsed.clear();
+    }
+    knownUsed.put(clientId, Boolean.TRUE);
+    onRegistryThread(() -> {
+      long now = clock.millis();
+      if (registry.removeAttribute(clientId, UNUSED_UNTIL, now)) {
+        registry.touch(clientId, now, now + config.idleExpiry().toMillis());
+      }
+      return null;
+    }).exceptionally(e -> {
+      knownUsed.remove(clientId);
+      log.warn("could not record that a callback registration was used: {}", e.toString());
+      return null;
+    });
   }
 
   /** Removes acknowledged notifications. */
@@ -250,9 +364,23 @@ final class CallbackGateway implements AutoCloseable {
     return base + "/callback/" + clientId;
   }
 
+  /**
+   * Restarts a registration's idle time; a registration that has received no POST yet is never extended
+   * past its unused deadline (MPR_CALLBACK_UNUSED_TTL_MS).
+   */
   private boolean touchNow(String clientId) {
     long now = clock.millis();
-    return registry.touch(clientId, now, now + config.idleExpiry().toMillis());
+    long deadline = now + config.idleExpiry().toMillis();
+    if (!config.unusedTtl().isZero() && !knownUsed.containsKey(clientId)) {
+      String unusedUntil = registry.attributes(clientId, now).get(UNUSED_UNTIL);
+      if (unusedUntil != null) {
+        deadline = Math.min(deadline, Long.parseLong(unusedUntil));
+        if (deadline <= now) {
+          return false;
+        }
+      }
+    }
+    return registry.touch(clientId, now, deadline);
   }
 
   private void touchConnected() {

@@ -67,6 +67,8 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   private final String requestedClientId;
   private final String host;
   private final String sourceAddress;
+  /** The user the backend named for the socket's token, or null. */
+  private final String userId;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object lock = new Object();
 
@@ -84,8 +86,9 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   private Set<String> sentInBacklog = new HashSet<>();
 
   CallbackSocketHandler(CallbackGateway gateway, WebSocketServerHandshaker handshaker, String requestedClientId,
-      String host, String sourceAddress) {
+      String host, String sourceAddress, String userId) {
     this.gateway = gateway;
+    this.userId = userId;
     this.handshaker = handshaker;
     this.requestedClientId = requestedClientId;
     this.host = host;
@@ -98,11 +101,11 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
     gateway.track(ch);
     CompletableFuture<String> id;
     if (requestedClientId != null) {
-      id = gateway.resume(requestedClientId).thenCompose(known -> known
+      id = gateway.resume(requestedClientId, userId).thenCompose(known -> known
           ? CompletableFuture.completedFuture(requestedClientId)
           : registerIfAllowed());
     } else {
-      id = gateway.register(); // the endpoint counted this registration before the handshake
+      id = gateway.register(userId); // the endpoint counted this registration before the handshake
     }
     id.thenAccept(this::begin).exceptionally(e -> {
       log.debug("callback socket {} could not register: {}", ch, e.toString());
@@ -116,7 +119,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
       closeWith(CLOSE_TOO_MANY_REGISTRATIONS, "too many registrations");
       return new CompletableFuture<>(); // never completes: the socket is closing
     }
-    return gateway.register();
+    return gateway.register(userId);
   }
 
   private void begin(String id) {

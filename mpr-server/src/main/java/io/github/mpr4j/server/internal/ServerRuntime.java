@@ -88,6 +88,10 @@ public final class ServerRuntime {
     if (!config.authenticationEnabled()) {
       log.warn("MPR_AUTH_TOKENS is not set: every WebSocket client is accepted without a token");
     }
+    if (!config.callback().allowedOrigins().restricted()) {
+      log.warn("MPR_CALLBACK_ALLOWED_ORIGINS is not set: pages of every origin may open the callback gateway's"
+          + " socket, and browser pages may open the JSON-RPC socket");
+    }
     try {
       PickupQueue.Builder builder = PickupQueue.builder();
       LiveSessions liveSessions;
@@ -128,8 +132,9 @@ public final class ServerRuntime {
       if (config.tls() != null) {
         tls = TlsContexts.open(config.tls());
       }
-      wsChannel = bind("WS_PORT", config.wsPort(), tls == null ? null : tls::ws, new WsChannelInitializer(new TokenVerifier(config.authTokens()),
-          q::openRepository, RpcLimits.of(config), connections, metrics));
+      wsChannel = bind("WS_PORT", config.wsPort(), tls == null ? null : tls::ws,
+          new WsChannelInitializer(new TokenVerifier(config.authTokens()), config.callback().allowedOrigins(),
+              q::openRepository, RpcLimits.of(config), connections, metrics));
       callbackGateway = new CallbackGateway(q, openCallbackRegistry(), config.callback(), Clock.systemUTC(), metrics);
       HttpDispatcher routes = OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics);
       CallbackEndpoints.addTo(routes, callbackGateway);

@@ -1,5 +1,6 @@
 package io.github.mpr4j.server.internal;
 
+import io.github.mpr4j.server.AllowedOrigins;
 import io.github.mpr4j.server.AuthToken;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -14,8 +15,10 @@ import java.util.Set;
 
 /**
  * Checks the WebSocket upgrade request before the handshake: the path must be {@code /} (any query
- * string), and when tokens are configured the request must carry {@code Authorization: Bearer <token>}
- * or {@code ?token=<token>}; otherwise it is answered 404 or 401 and the connection closes. On success the
+ * string); a request with an {@code Origin} header (a browser page) must come from an allowed origin when
+ * {@code MPR_CALLBACK_ALLOWED_ORIGINS} is set; and when tokens are configured the request must carry
+ * {@code Authorization: Bearer <token>} or {@code ?token=<token>}. Otherwise it is answered 404, 403 or
+ * 401 (checked in that order) and the connection closes. On success the
  * token's rights are stored on the channel ({@link #RIGHTS}) and the handler leaves the pipeline.
  */
 final class UpgradeAuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -25,10 +28,17 @@ final class UpgradeAuthHandler extends SimpleChannelInboundHandler<FullHttpReque
   private static final String BEARER = "bearer ";
 
   private final TokenVerifier verifier;
+  private final AllowedOrigins origins;
 
+  /** Any origin allowed. */
   UpgradeAuthHandler(TokenVerifier verifier) {
+    this(verifier, AllowedOrigins.any());
+  }
+
+  UpgradeAuthHandler(TokenVerifier verifier, AllowedOrigins origins) {
     super(false);
     this.verifier = verifier;
+    this.origins = origins;
   }
 
   @Override
@@ -38,6 +48,12 @@ final class UpgradeAuthHandler extends SimpleChannelInboundHandler<FullHttpReque
       request.release();
       HttpResponses.sendAndClose(ctx, HttpResponses.error(ctx, HttpResponseStatus.NOT_FOUND,
           "the MPR WebSocket endpoint is at /"));
+      return;
+    }
+    if (!origins.allows(request.headers().get(HttpHeaderNames.ORIGIN))) {
+      request.release();
+      HttpResponses.sendAndClose(ctx, HttpResponses.error(ctx, HttpResponseStatus.FORBIDDEN,
+          "this origin may not open the MPR WebSocket"));
       return;
     }
     Set<AuthToken.Right> rights = verifier.rightsOf(presentedToken(request, uri));

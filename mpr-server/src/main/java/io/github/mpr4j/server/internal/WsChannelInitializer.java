@@ -1,6 +1,7 @@
 package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.protocol.MessagePickupRepository;
+import io.github.mpr4j.server.AllowedOrigins;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * The pipeline of a WebSocket connection: HTTP codec, a small aggregator for the upgrade request, the
- * path and token check, the WebSocket protocol handler (frames over the limit close the socket with
+ * path, origin and token check, the WebSocket protocol handler (frames over the limit close the socket with
  * 1009), an aggregator of fragmented messages under the same limit, and the JSON-RPC handler.
  */
 final class WsChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -23,14 +24,16 @@ final class WsChannelInitializer extends ChannelInitializer<SocketChannel> {
   static final int MAX_UPGRADE_REQUEST_BYTES = 8192;
 
   private final TokenVerifier verifier;
+  private final AllowedOrigins origins;
   private final Supplier<MessagePickupRepository> repositories;
   private final RpcLimits limits;
   private final WsConnections connections;
   private final Metrics metrics;
 
-  WsChannelInitializer(TokenVerifier verifier, Supplier<MessagePickupRepository> repositories, RpcLimits limits,
-      WsConnections connections, Metrics metrics) {
+  WsChannelInitializer(TokenVerifier verifier, AllowedOrigins origins, Supplier<MessagePickupRepository> repositories,
+      RpcLimits limits, WsConnections connections, Metrics metrics) {
     this.verifier = verifier;
+    this.origins = origins;
     this.repositories = repositories;
     this.limits = limits;
     this.connections = connections;
@@ -56,7 +59,7 @@ final class WsChannelInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("flush", new FlushConsolidationHandler(256, true));
     p.addLast("http", new HttpServerCodec());
     p.addLast("upgrade-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
-    p.addLast("auth", new UpgradeAuthHandler(verifier));
+    p.addLast("auth", new UpgradeAuthHandler(verifier, origins));
     p.addLast("websocket", new WebSocketServerProtocolHandler(ws));
     p.addLast("fragments", new WebSocketFrameAggregator(limits.maxFrameBytes()));
     p.addLast("json-rpc", new JsonRpcHandler(repositories, limits, connections, metrics));

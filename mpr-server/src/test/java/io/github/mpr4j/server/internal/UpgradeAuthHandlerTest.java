@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mpr4j.server.AllowedOrigins;
 import io.github.mpr4j.server.AuthToken;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -49,8 +50,22 @@ class UpgradeAuthHandlerTest {
 
   /** Sends the request; returns the response status, or 0 when the request was passed on. */
   private int check(TokenVerifier verifier, String uri, String authorization) {
-    channel = new EmbeddedChannel(new UpgradeAuthHandler(verifier));
-    channel.writeInbound(upgrade(uri, authorization));
+    return check(new UpgradeAuthHandler(verifier), upgrade(uri, authorization));
+  }
+
+  /** An upgrade from a browser page of {@code origin} (no Origin header when null) against an allow-list. */
+  private int checkOrigin(String allowed, String origin, String authorization) {
+    FullHttpRequest r = upgrade("/", authorization);
+    if (origin != null) {
+      r.headers().set(HttpHeaderNames.ORIGIN, origin);
+    }
+    return check(new UpgradeAuthHandler(TOKENS, allowed == null ? AllowedOrigins.any()
+        : new AllowedOrigins(Set.of(allowed))), r);
+  }
+
+  private int check(UpgradeAuthHandler handler, FullHttpRequest request) {
+    channel = new EmbeddedChannel(handler);
+    channel.writeInbound(request);
     FullHttpResponse response = channel.readOutbound();
     if (response == null) {
       FullHttpRequest passed = channel.readInbound();
@@ -102,6 +117,29 @@ class UpgradeAuthHandlerTest {
   @Test
   void another_path_is_answered_404() {
     assertEquals(404, check(TOKENS, "/admin?token=all-secret", null));
+  }
+
+  @Test
+  void with_an_origin_list_a_browser_page_of_another_origin_is_answered_403_even_with_a_valid_token() {
+    assertEquals(403, checkOrigin("https://app.example.com", "https://evil.example.com", "Bearer all-secret"));
+    assertEquals(403, checkOrigin("https://app.example.com", "http://app.example.com", "Bearer all-secret"));
+    assertEquals(403, checkOrigin("https://app.example.com", "null", "Bearer all-secret"));
+  }
+
+  @Test
+  void with_an_origin_list_a_listed_origin_passes_and_still_needs_its_token() {
+    assertEquals(0, checkOrigin("https://app.example.com", "https://APP.example.com", "Bearer all-secret"));
+    assertEquals(401, checkOrigin("https://app.example.com", "https://app.example.com", null));
+  }
+
+  @Test
+  void with_an_origin_list_a_request_without_an_origin_is_not_a_browser_and_passes() {
+    assertEquals(0, checkOrigin("https://app.example.com", null, "Bearer all-secret"));
+  }
+
+  @Test
+  void without_an_origin_list_every_origin_passes() {
+    assertEquals(0, checkOrigin(null, "https://evil.example.com", "Bearer all-secret"));
   }
 
   @Test
