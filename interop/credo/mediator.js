@@ -63,7 +63,7 @@ async function main() {
       mediator: new MediatorModule({
         autoAcceptMediationRequests: true,
         // every forwarded message goes through the MPR server, which delivers it to the live session's holder
-        messageForwardingStrategy: 'QueueOnly',
+        messageForwardingStrategy: process.env.INTEROP_FORWARDING_STRATEGY ?? 'QueueOnly',
       }),
       messagePickup: new MessagePickupModule({ messagePickupRepository }),
     },

@@ -272,8 +272,15 @@ class Suite {
   }
 
   async live() {
-    await this.send('live-1')
-    await waitUntil('the live message', () => this.inbox.has(['live-1']))
+    const texts = numbered('live', 1, 3)
+    for (const text of texts) await this.send(text)
+    await waitUntil('the live messages', () => this.inbox.has(texts))
+    await sleep(500) // time for a second delivery to show
+    return `${this.twice(texts)} delivered twice`
+  }
+
+  twice(texts) {
+    return texts.filter((t) => this.inbox.texts.filter((x) => x === t).length > 1).length
   }
 
   async offline() {
@@ -348,8 +355,7 @@ class Suite {
     }
     const all = [...burst, ...during, ...after]
     await waitUntil(`all ${all.length} messages`, () => this.inbox.has(all))
-    const duplicates = all.filter((t) => this.inbox.texts.filter((x) => x === t).length > 1).length
-    return `${deliveredBeforeKill} of the burst delivered before the kill, ${all.length} received, ${duplicates} delivered twice`
+    return `${deliveredBeforeKill} of the burst delivered before the kill, ${all.length} received, ${this.twice(all)} delivered twice`
   }
 
   async run() {
