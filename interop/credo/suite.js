@@ -324,9 +324,16 @@ class Suite {
     const mark = this.mark()
     await this.send('across-1')
     await waitUntil('the message forwarded by the other instance', () => this.inbox.has(['across-1']))
-    const queuedByB = this.b.events.slice(mark.get(this.b)).some((e) => e.event === 'queued')
-    const deliveredByA = this.a.events.slice(mark.get(this.a)).some((e) => e.event === 'delivered')
-    if (!queuedByB || !deliveredByA) throw new Error(`queued by b: ${queuedByB}, delivered by a: ${deliveredByA}`)
+    // the instances report after the fact: the mediatee may have the message before their lines arrive
+    let queuedByB = false
+    let deliveredByA = false
+    await waitUntil('mediator-b to report queuing it and mediator-a delivering it', () => {
+      queuedByB = this.b.events.slice(mark.get(this.b)).some((e) => e.event === 'queued')
+      deliveredByA = this.a.events.slice(mark.get(this.a)).some((e) => e.event === 'delivered')
+      return queuedByB && deliveredByA
+    }).catch((error) => {
+      throw new Error(`${error.message} (queued by b: ${queuedByB}, delivered by a: ${deliveredByA})`)
+    })
     return 'queued by mediator-b, delivered live by mediator-a'
   }
 
