@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use, as "command:package" pairs; each is installed only when its command is missing.
-NEEDED="redis-server:redis-server chromium:chromium chromedriver:chromium-driver"   # Redis tests; the callback gateway's browser test
+NEEDED="redis-server:redis-server chromium:chromium chromedriver:chromium-driver node:nodejs npm:npm"   # Redis tests; the callback gateway's browser test; the Credo interop suite (interop/)
 
 missing=()
 for pair in $NEEDED; do

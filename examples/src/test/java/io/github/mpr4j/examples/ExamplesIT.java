@@ -48,6 +48,16 @@ class ExamplesIT {
   }
 
   @Test
+  void theMediatorPickupHandlerQueuesDeliversOnRequestAndLive() throws Exception {
+    String out = run(() -> MediatorPickupExample.main(new String[0]));
+    assertTrue(out.contains("status: 2 messages"), out);
+    assertTrue(out.contains("delivery: 2 messages"), out);
+    assertTrue(out.contains("status after messages-received: 0 messages"), out);
+    assertTrue(out.contains("live delivery: 1 message"), out);
+    assertTrue(out.contains("done"), out);
+  }
+
+  @Test
   void twoInstancesOnRedisDeliverWhatOneReceivesToTheHolderOnTheOther() throws Exception {
     String out = run(() -> MultiInstanceExample.run(RedisServers.single().uri().toString()));
     assertTrue(out.lines().filter(l -> l.startsWith("A received ")).count() == 5, out);
