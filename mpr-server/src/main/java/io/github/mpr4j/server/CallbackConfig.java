@@ -1,5 +1,6 @@
 package io.github.mpr4j.server;
 
+import io.github.mpr4j.push.WebPushSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -30,6 +31,8 @@ import java.util.function.Function;
  *     ({@code MPR_CALLBACK_AUTH_*})
  * @param unusedTtl a registration that has received no POST within this time of its creation is dropped;
  *     zero keeps registrations for {@code idleExpiry} whether used or not ({@code MPR_CALLBACK_UNUSED_TTL_MS})
+ * @param webPush Web Push to browsers with a subscription, when their notification is stored as pending;
+ *     {@code null} when the VAPID keys are not set ({@code MPR_WEBPUSH_*})
  */
 public record CallbackConfig(
     List<String> keys,
@@ -41,7 +44,8 @@ public record CallbackConfig(
     String baseUrl,
     AllowedOrigins allowedOrigins,
     CallbackAuthConfig auth,
-    Duration unusedTtl) {
+    Duration unusedTtl,
+    WebPushSettings webPush) {
 
   public static final String MPR_CALLBACK_KEYS = "MPR_CALLBACK_KEYS";
   public static final String MPR_CALLBACK_TTL_MS = "MPR_CALLBACK_TTL_MS";
@@ -51,6 +55,14 @@ public record CallbackConfig(
   public static final String MPR_CALLBACK_REGISTRATIONS_PER_MINUTE = "MPR_CALLBACK_REGISTRATIONS_PER_MINUTE";
   public static final String MPR_CALLBACK_BASE_URL = "MPR_CALLBACK_BASE_URL";
   public static final String MPR_CALLBACK_UNUSED_TTL_MS = "MPR_CALLBACK_UNUSED_TTL_MS";
+  public static final String MPR_WEBPUSH_VAPID_PUBLIC_KEY = "MPR_WEBPUSH_VAPID_PUBLIC_KEY";
+  public static final String MPR_WEBPUSH_VAPID_PRIVATE_KEY = "MPR_WEBPUSH_VAPID_PRIVATE_KEY";
+  public static final String MPR_WEBPUSH_SUBJECT = "MPR_WEBPUSH_SUBJECT";
+  public static final String MPR_WEBPUSH_TTL_MS = "MPR_WEBPUSH_TTL_MS";
+  public static final String MPR_WEBPUSH_URGENCY = "MPR_WEBPUSH_URGENCY";
+  public static final String MPR_WEBPUSH_ENDPOINT_HOSTS = "MPR_WEBPUSH_ENDPOINT_HOSTS";
+  public static final String MPR_WEBPUSH_TRUSTED_CA = "MPR_WEBPUSH_TRUSTED_CA";
+  public static final String MPR_WEBPUSH_MAX_IN_FLIGHT = "MPR_WEBPUSH_MAX_IN_FLIGHT";
 
   public CallbackConfig {
     keys = List.copyOf(keys);
@@ -101,7 +113,57 @@ public record CallbackConfig(
         get.apply(MPR_CALLBACK_BASE_URL),
         AllowedOrigins.parse(get.apply(AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS)),
         CallbackAuthConfig.read(get),
-        Duration.ofMillis(number(get, MPR_CALLBACK_UNUSED_TTL_MS, 0)));
+        Duration.ofMillis(number(get, MPR_CALLBACK_UNUSED_TTL_MS, 0)),
+        webPush(get));
+  }
+
+  /** The Web Push settings, or null when neither VAPID key is set; one without the other stops start-up. */
+  private static WebPushSettings webPush(Function<String, String> get) {
+    String pub = get.apply(MPR_WEBPUSH_VAPID_PUBLIC_KEY);
+    String priv = get.apply(MPR_WEBPUSH_VAPID_PRIVATE_KEY);
+    if (pub == null && priv == null) {
+      return null;
+    }
+    if (pub == null || priv == null) {
+      throw new ConfigurationException(pub == null ? MPR_WEBPUSH_VAPID_PUBLIC_KEY : MPR_WEBPUSH_VAPID_PRIVATE_KEY,
+          "must be set together with " + (pub == null ? MPR_WEBPUSH_VAPID_PRIVATE_KEY : MPR_WEBPUSH_VAPID_PUBLIC_KEY)
+          + " (java -jar <server jar> vapid-keys makes a pair)");
+    }
+    String subject = get.apply(MPR_WEBPUSH_SUBJECT);
+    if (subject == null) {
+      throw new ConfigurationException(MPR_WEBPUSH_SUBJECT, "is required with the VAPID keys: mailto:you@example.com"
+          + " or an https: URL where push services can reach you");
+    }
+    String hosts = get.apply(MPR_WEBPUSH_ENDPOINT_HOSTS);
+    String ca = get.apply(MPR_WEBPUSH_TRUSTED_CA);
+    long ttl = number(get, MPR_WEBPUSH_TTL_MS, 3_600_000L);
+    String urgency = get.apply(MPR_WEBPUSH_URGENCY);
+    int inFlight = (int) Math.min(Integer.MAX_VALUE, number(get, MPR_WEBPUSH_MAX_IN_FLIGHT, 64));
+    String[] names = {MPR_WEBPUSH_VAPID_PUBLIC_KEY, MPR_WEBPUSH_VAPID_PRIVATE_KEY, MPR_WEBPUSH_SUBJECT,
+        MPR_WEBPUSH_TTL_MS, MPR_WEBPUSH_URGENCY, MPR_WEBPUSH_ENDPOINT_HOSTS, MPR_WEBPUSH_TRUSTED_CA,
+        MPR_WEBPUSH_MAX_IN_FLIGHT};
+    if (ca != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(ca))) {
+      throw new ConfigurationException(MPR_WEBPUSH_TRUSTED_CA, "names no readable file: " + ca);
+    }
+    try {
+      return new WebPushSettings(pub, priv, subject, Duration.ofMillis(Math.max(0, ttl)),
+          urgency == null ? "normal" : urgency,
+          hosts == null ? WebPushSettings.DEFAULT_ENDPOINT_HOSTS : List.of(hosts.split(",")),
+          ca == null ? null : java.nio.file.Path.of(ca), inFlight, Duration.ofSeconds(10));
+    } catch (IllegalArgumentException e) {
+      // the settings name their field: publicKey, privateKey, subject, ttl, urgency, endpointHosts, maxInFlight
+      String m = e.getMessage();
+      String[] fields = {"publicKey", "privateKey", "subject", "ttl", "urgency", "endpointHosts", "trustedCa",
+          "maxInFlight"};
+      String variable = MPR_WEBPUSH_VAPID_PRIVATE_KEY;
+      for (int i = 0; i < fields.length; i++) {
+        if (m != null && m.startsWith(fields[i])) {
+          variable = names[i];
+          break;
+        }
+      }
+      throw new ConfigurationException(variable, m);
+    }
   }
 
   /** Whether browsers must present a token that the backend validates. */
@@ -126,7 +188,16 @@ public record CallbackConfig(
         + "\n  " + AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS + "=" + allowedOrigins
         + "\n  " + MPR_CALLBACK_UNUSED_TTL_MS + "=" + (unusedTtl.isZero() ? "0 (off)" : unusedTtl.toMillis())
         + (auth == null ? "\n  " + CallbackAuthConfig.MPR_CALLBACK_AUTH_URL + "=(none: browsers need no token)"
-            : auth.describe());
+            : auth.describe())
+        + (webPush == null ? "\n  " + MPR_WEBPUSH_VAPID_PUBLIC_KEY + "=(none: Web Push off)"
+            : "\n  " + MPR_WEBPUSH_VAPID_PUBLIC_KEY + "=" + webPush.publicKey()
+            + "\n  " + MPR_WEBPUSH_VAPID_PRIVATE_KEY + "=(set)"
+            + "\n  " + MPR_WEBPUSH_SUBJECT + "=" + webPush.subject()
+            + "\n  " + MPR_WEBPUSH_TTL_MS + "=" + webPush.ttl().toMillis()
+            + "\n  " + MPR_WEBPUSH_URGENCY + "=" + webPush.urgency()
+            + "\n  " + MPR_WEBPUSH_ENDPOINT_HOSTS + "=" + String.join(",", webPush.endpointHosts())
+            + "\n  " + MPR_WEBPUSH_TRUSTED_CA + "=" + (webPush.trustedCa() == null ? "(the JDK's)" : webPush.trustedCa())
+            + "\n  " + MPR_WEBPUSH_MAX_IN_FLIGHT + "=" + webPush.maxInFlight());
   }
 
   @Override

@@ -240,7 +240,7 @@ public record ServerConfig(
 
   /** This configuration with TLS on both ports ({@code null}: plain ws:// and http://), for tests and embedding. */
   public ServerConfig withTls(TlsConfig tls) {
-    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, authTokens,
+    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, embeddedMinFreeMb, authTokens,
         maxFrameBytes, maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads,
         shutdownGrace, redis, callback, push, mongo, tiering, tls);
   }

@@ -109,4 +109,32 @@ class CallbackConfigTest {
     assertFalse(d.contains("secret"), d);
     assertTrue(d.contains("MPR_CALLBACK_AUTH_URL=https://***@api.example.com/check"), d);
   }
+
+  @Test
+  void web_push_is_off_without_keys_and_needs_both_keys_and_a_subject() {
+    assertNull(read(Map.of()).webPush());
+    String[] keys = io.github.mpr4j.push.WebPushSettings.generateKeys();
+    assertEquals("MPR_WEBPUSH_VAPID_PRIVATE_KEY", assertThrows(ConfigurationException.class,
+        () -> read(Map.of("MPR_WEBPUSH_VAPID_PUBLIC_KEY", keys[0]))).variable());
+    assertEquals("MPR_WEBPUSH_SUBJECT", assertThrows(ConfigurationException.class,
+        () -> read(Map.of("MPR_WEBPUSH_VAPID_PUBLIC_KEY", keys[0], "MPR_WEBPUSH_VAPID_PRIVATE_KEY", keys[1]))).variable());
+    String[] other = io.github.mpr4j.push.WebPushSettings.generateKeys();
+    assertEquals("MPR_WEBPUSH_VAPID_PRIVATE_KEY", assertThrows(ConfigurationException.class,
+        () -> read(Map.of("MPR_WEBPUSH_VAPID_PUBLIC_KEY", keys[0], "MPR_WEBPUSH_VAPID_PRIVATE_KEY", other[1],
+            "MPR_WEBPUSH_SUBJECT", "mailto:a@example.com"))).variable(), "not a pair");
+    assertEquals("MPR_WEBPUSH_URGENCY", assertThrows(ConfigurationException.class,
+        () -> read(Map.of("MPR_WEBPUSH_VAPID_PUBLIC_KEY", keys[0], "MPR_WEBPUSH_VAPID_PRIVATE_KEY", keys[1],
+            "MPR_WEBPUSH_SUBJECT", "mailto:a@example.com", "MPR_WEBPUSH_URGENCY", "asap"))).variable());
+    io.github.mpr4j.push.WebPushSettings w = read(Map.of("MPR_WEBPUSH_VAPID_PUBLIC_KEY", keys[0],
+        "MPR_WEBPUSH_VAPID_PRIVATE_KEY", keys[1], "MPR_WEBPUSH_SUBJECT", "https://example.com/contact")).webPush();
+    assertEquals(Duration.ofHours(1), w.ttl());
+    assertEquals("normal", w.urgency());
+    assertEquals(io.github.mpr4j.push.WebPushSettings.DEFAULT_ENDPOINT_HOSTS, w.endpointHosts());
+    assertTrue(w.allowsHost("updates.push.services.mozilla.com"));
+    assertFalse(w.allowsHost("evil-push.services.mozilla.com.example"));
+    String d = ServerConfig.fromEnvironment(Map.of("MPR_WEBPUSH_VAPID_PUBLIC_KEY", keys[0],
+        "MPR_WEBPUSH_VAPID_PRIVATE_KEY", keys[1], "MPR_WEBPUSH_SUBJECT", "mailto:a@example.com")).describe();
+    assertFalse(d.contains(keys[1]), "the private key never appears");
+    assertTrue(d.contains(keys[0]));
+  }
 }

@@ -52,11 +52,14 @@ final class CallbackEndpoints {
   private final List<byte[]> keys;
   private final String clientJs;
   private final String demoHtml;
+  private final String serviceWorker;
 
   private CallbackEndpoints(CallbackGateway gateway) {
     this.gateway = gateway;
     this.keys = gateway.config().keys().stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
-    this.clientJs = resource("client.js");
+    this.clientJs = resource("client.js").replace("@VAPID_PUBLIC_KEY@",
+        gateway.config().webPush() == null ? "" : gateway.config().webPush().publicKey());
+    this.serviceWorker = resource("sw.js");
     this.demoHtml = resource("demo.html");
   }
 
@@ -66,6 +69,8 @@ final class CallbackEndpoints {
     return dispatcher
         .route(HttpMethod.GET, "/callback/client.js", (ctx, req) -> e.staticFile(ctx, "text/javascript; charset=utf-8",
             e.clientJs))
+        .route(HttpMethod.GET, "/callback/sw.js", (ctx, req) -> e.staticFile(ctx, "text/javascript; charset=utf-8",
+            e.serviceWorker))
         .route(HttpMethod.GET, "/callback/demo", (ctx, req) -> e.staticFile(ctx, "text/html; charset=utf-8",
             e.demoHtml))
         .routePrefix(PREFIX, e::handle);

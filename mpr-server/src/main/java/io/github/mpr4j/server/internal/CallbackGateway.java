@@ -3,10 +3,14 @@ package io.github.mpr4j.server.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.spi.PushNotifier;
+import io.github.mpr4j.core.spi.PushRequest;
 import io.github.mpr4j.protocol.AddMessageOptions;
+import io.github.mpr4j.protocol.PushNotificationToken;
 import io.github.mpr4j.protocol.EncryptedMessage;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.QueuedMessage;
@@ -82,10 +86,21 @@ final class CallbackGateway implements AutoCloseable {
    */
   private final Map<String, Boolean> knownUsed = new ConcurrentHashMap<>();
   private static final int MAX_KNOWN_USED = 100_000;
+  /** Sends Web Push; null when it is off. */
+  private final PushNotifier push;
+  /** The attribute holding a registration's Web Push subscription (JSON). */
+  static final String WEBPUSH = "webpush";
   /** The attribute holding the deadline of a registration that has received no POST yet. */
   static final String UNUSED_UNTIL = "unusedUntil";
 
   CallbackGateway(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, Metrics metrics) {
+    this(queue, registry, config, clock, metrics, null);
+  }
+
+  /** With the push notifier that sends Web Push (when {@code config.webPush()} is set). */
+  CallbackGateway(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, Metrics metrics,
+      PushNotifier push) {
+    this.push = config.webPush() == null ? null : push;
     this.config = config;
     this.queue = queue;
     this.registry = registry;
@@ -257,6 +272,9 @@ final class CallbackGateway implements AutoCloseable {
           if (added.messageId() != null) {
             metrics.callbackPosted(status == Status.LIVE);
             markUsed(clientId);
+            if (status == Status.PENDING && push != null) {
+              wakeUp(clientId, added.messageId());
+            }
           }
           return new PostOutcome(status, added.messageId());
         });
@@ -301,6 +319,96 @@ final class CallbackGateway implements AutoCloseable {
             return new UserPostOutcome(live, pending, refused, ids);
           });
         });
+  }
+
+  /**
+   * A notification was stored as pending: when the browser has a Web Push subscription, one push goes to it
+   * through the push lanes (which skip it if the browser has come back meanwhile, and de-duplicate per
+   * subscription). The push only wakes the user; the notification itself is delivered over the socket.
+   */
+  private void wakeUp(String clientId, String messageId) {
+    onRegistryThread(() -> registry.attributes(clientId, clock.millis()).get(WEBPUSH)).thenAccept(subscription -> {
+      if (subscription != null) {
+        push.notify(new PushRequest(connectionId(clientId), messageId,
+            new PushNotificationToken(PushNotificationToken.WEBPUSH, subscription)));
+      }
+    }).exceptionally(e -> {
+      log.warn("could not read the Web Push subscription of a callback client: {}", e.toString());
+      return null;
+    });
+  }
+
+  /** The largest subscription a browser may store, in characters of its JSON. */
+  static final int MAX_SUBSCRIPTION_CHARS = 4096;
+
+  /**
+   * Checks a browser's {@code PushSubscription.toJSON()} and returns the JSON to store: {@code endpoint} an
+   * https URL on an allowed push-service host, {@code keys.p256dh} a P-256 point and {@code keys.auth} 16
+   * bytes, both base64url.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  String subscriptionJson(JsonNode sub) {
+    String endpoint = sub.path("endpoint").asText("");
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(endpoint);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("endpoint is not a URL");
+    }
+    if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException("endpoint must be an https URL");
+    }
+    if (!config.webPush().allowsHost(uri.getHost())) {
+      throw new IllegalArgumentException("endpoint's host " + uri.getHost() + " is not an allowed push service"
+          + " (MPR_WEBPUSH_ENDPOINT_HOSTS)");
+    }
+    String p256dh = sub.path("keys").path("p256dh").asText("");
+    String auth = sub.path("keys").path("auth").asText("");
+    io.github.mpr4j.push.internal.WebPushCrypto.publicKey(io.github.mpr4j.push.internal.WebPushCrypto.fromBase64Url(p256dh));
+    if (io.github.mpr4j.push.internal.WebPushCrypto.fromBase64Url(auth).length != 16) {
+      throw new IllegalArgumentException("keys.auth must be 16 bytes");
+    }
+    String json;
+    try {
+      json = JSON.writeValueAsString(Map.of("endpoint", endpoint, "keys", Map.of("p256dh", p256dh, "auth", auth)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+    if (json.length() > MAX_SUBSCRIPTION_CHARS) {
+      throw new IllegalArgumentException("longer than " + MAX_SUBSCRIPTION_CHARS + " characters");
+    }
+    return json;
+  }
+
+  /** Whether Web Push is on (the VAPID keys are set). */
+  boolean webPushEnabled() {
+    return push != null;
+  }
+
+  /** Stores (or, with null, removes) a browser's Web Push subscription; false when the registration is gone. */
+  CompletableFuture<Boolean> setSubscription(String clientId, String subscriptionJson) {
+    return onRegistryThread(() -> subscriptionJson == null
+        ? registry.removeAttribute(clientId, WEBPUSH, clock.millis()) || registry.exists(clientId, clock.millis())
+        : registry.setAttribute(clientId, WEBPUSH, subscriptionJson, clock.millis()));
+  }
+
+  /** The push service said a subscription is gone (404/410): it is removed unless the browser replaced it. */
+  void subscriptionGone(PushRequest request) {
+    if (!PushNotificationToken.WEBPUSH.equals(request.token().type())
+        || !request.connectionId().startsWith(NAMESPACE)) {
+      return;
+    }
+    String clientId = request.connectionId().substring(NAMESPACE.length());
+    onRegistryThread(() -> {
+      long now = clock.millis();
+      if (request.token().token().equals(registry.attributes(clientId, now).get(WEBPUSH))) {
+        registry.removeAttribute(clientId, WEBPUSH, now);
+        log.info("a Web Push subscription of a callback client is gone (the push service answered 404 or 410):"
+            + " removed");
+      }
+      return null;
+    });
   }
 
   /** A POST was stored: the registration is used, and lives on for the idle time (MPR_CALLBACK_UNUSED_TTL_MS). */

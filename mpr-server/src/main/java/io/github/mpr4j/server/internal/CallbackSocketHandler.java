@@ -253,6 +253,10 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
       write("{\"type\":\"error\",\"message\":\"not JSON\"}");
       return;
     }
+    if (frame != null && "webpush".equals(frame.path("type").asText())) {
+      onWebPush(id, frame.get("subscription"));
+      return;
+    }
     if (frame == null || !"ack".equals(frame.path("type").asText()) || !frame.path("ids").isArray()) {
       write("{\"type\":\"error\",\"message\":\"expected {\\\"type\\\":\\\"ack\\\",\\\"ids\\\":[...]}\"}");
       return;
@@ -286,6 +290,43 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
     }
     if (flushNow) {
       flushAcks();
+    }
+  }
+
+  /** {@code {"type":"webpush","subscription":{...}}} subscribes, {@code "subscription":null} unsubscribes. */
+  private void onWebPush(String id, JsonNode subscription) {
+    if (!gateway.webPushEnabled()) {
+      write("{\"type\":\"error\",\"message\":\"Web Push is off on this gateway\"}");
+      return;
+    }
+    if (id == null) {
+      write("{\"type\":\"error\",\"message\":\"not registered yet\"}");
+      return;
+    }
+    String json = null;
+    if (subscription != null && !subscription.isNull()) {
+      try {
+        json = gateway.subscriptionJson(subscription);
+      } catch (IllegalArgumentException e) {
+        write("{\"type\":\"error\",\"message\":" + quote("not a Web Push subscription: " + e.getMessage()) + "}");
+        return;
+      }
+    }
+    boolean subscribing = json != null;
+    gateway.setSubscription(id, json).whenComplete((ok, e) -> {
+      if (e != null || !ok) {
+        write("{\"type\":\"error\",\"message\":\"the subscription could not be stored\"}");
+      } else {
+        write("{\"type\":\"webpush\",\"subscribed\":" + subscribing + "}");
+      }
+    });
+  }
+
+  private static String quote(String text) {
+    try {
+      return JSON.writeValueAsString(text);
+    } catch (Exception e) {
+      return "\"\"";
     }
   }
 

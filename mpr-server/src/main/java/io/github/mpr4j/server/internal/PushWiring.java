@@ -5,6 +5,9 @@ import io.github.mpr4j.push.ApnsSettings;
 import io.github.mpr4j.push.FcmSettings;
 import io.github.mpr4j.push.PushDeduplicator;
 import io.github.mpr4j.push.PushService;
+import io.github.mpr4j.push.WebPushSettings;
+import io.github.mpr4j.core.spi.PushRequest;
+import java.util.function.Consumer;
 import io.github.mpr4j.server.PushConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +22,12 @@ final class PushWiring {
   private PushWiring() {}
 
   static PushService open(PushConfig c, LiveSessions liveSessions, PushDeduplicator deduplicator) {
+    return open(c, null, liveSessions, deduplicator, r -> { });
+  }
+
+  /** With Web Push for the callback gateway (null: off) and a listener of tokens the providers say are gone. */
+  static PushService open(PushConfig c, WebPushSettings webPush, LiveSessions liveSessions,
+      PushDeduplicator deduplicator, Consumer<PushRequest> onUnregistered) {
     PushService.Builder b = PushService.builder()
         .deduplicator(deduplicator)
         .title(c.title())
@@ -26,7 +35,9 @@ final class PushWiring {
         .dataOnly(c.dataOnly())
         .dedupWindow(c.dedupWindow())
         .queueCapacity(c.queueCapacity())
-        .liveSessions(liveSessions);
+        .liveSessions(liveSessions)
+        .webPush(webPush)
+        .onUnregistered(onUnregistered);
     if (c.firebaseCfgFile() == null) {
       log.info("FCM push is off: {} is not set", PushConfig.FIREBASE_CFG_FILE);
     } else {

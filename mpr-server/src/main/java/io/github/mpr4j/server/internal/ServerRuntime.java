@@ -44,7 +44,7 @@ public final class ServerRuntime {
   private final Metrics metrics = new Metrics();
   private final WsConnections connections = new WsConnections();
   private volatile PickupQueue queue;
-  private CallbackGateway callbackGateway;
+  private volatile CallbackGateway callbackGateway;
   /** Set by {@link #shareSpis} (tests): SPIs shared with other runtimes in this process. */
   private SharedSpis shared;
   private RedisBackend redis;
@@ -110,7 +110,8 @@ public final class ServerRuntime {
         liveSessions = new LocalLiveSessions();
       }
       // the queue closes it; it re-checks the same live sessions at send time
-      PushService push = PushWiring.open(config.push(), liveSessions, deduplicator);
+      PushService push = PushWiring.open(config.push(), config.callback().webPush(), liveSessions, deduplicator,
+          this::pushTokenGone);
       metrics.push(push::stats);
       try {
         queue = builder
@@ -135,7 +136,8 @@ public final class ServerRuntime {
       wsChannel = bind("WS_PORT", config.wsPort(), tls == null ? null : tls::ws,
           new WsChannelInitializer(new TokenVerifier(config.authTokens()), config.callback().allowedOrigins(),
               q::openRepository, RpcLimits.of(config), connections, metrics));
-      callbackGateway = new CallbackGateway(q, openCallbackRegistry(), config.callback(), Clock.systemUTC(), metrics);
+      callbackGateway = new CallbackGateway(q, openCallbackRegistry(), config.callback(), Clock.systemUTC(), metrics,
+          push);
       HttpDispatcher routes = OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics);
       CallbackEndpoints.addTo(routes, callbackGateway);
       appChannel = bind("APP_PORT", config.appPort(), tls == null ? null : tls::app,
@@ -156,6 +158,14 @@ public final class ServerRuntime {
       log.info("MPR server ready: JSON-RPC WebSocket on ws{}://{}:{}/, HTTP on http{}://{}:{}/ (health, ready,"
           + " metrics), store {}, transport {}, TLS {}", s, config.bindAddress(), wsPort(), s, config.bindAddress(),
           appPort(), config.store(), transport.describe(), tlsText);
+    }
+  }
+
+  /** A provider said a token is gone: a browser's Web Push subscription is forgotten. */
+  private void pushTokenGone(io.github.mpr4j.core.spi.PushRequest request) {
+    CallbackGateway g = callbackGateway;
+    if (g != null) {
+      g.subscriptionGone(request);
     }
   }
 
