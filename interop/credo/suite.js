@@ -338,8 +338,8 @@ class Suite {
   }
 
   async restart() {
-    // the instance holding the mediatee's live session dies right after queuing a burst, while deliveries are
-    // under way; the sender keeps sending (through the other instance, or retrying until this one is back)
+    // the instance holding the mediatee's live session dies right after queuing a burst, while deliveries and
+    // acknowledgements are under way; with a second instance the sender goes on through it meanwhile
     const viaOther = Boolean(this.b)
     this.balancer.pointAt(viaOther ? this.b.port : this.a.port)
     const burst = numbered('restart', 1, 10)
@@ -349,12 +349,16 @@ class Suite {
     const deliveredBeforeKill = burst.filter((t) => this.inbox.texts.includes(t)).length
     await this.a.kill()
     const during = numbered('restart', 11, 15)
-    const sending = (async () => {
+    if (viaOther) {
+      for (const text of during) await this.send(text)
+      await this.a.start()
+    } else {
+      // a forward sent while the only instance is coming up can be lost on the way, before any mediator has
+      // it (DIDComm forwards are not acknowledged; Credo's sender once reported one sent that never arrived),
+      // so these go once the instance is back
+      await this.a.start()
       for (const text of during) await this.sendRetrying(text)
-    })()
-    await sleep(500)
-    await this.a.start()
-    await sending
+    }
     let after = []
     if (viaOther) {
       this.balancer.pointAt(this.a.port)
@@ -362,7 +366,9 @@ class Suite {
       for (const text of after) await this.send(text)
     }
     const all = [...burst, ...during, ...after]
-    await waitUntil(`all ${all.length} messages`, () => this.inbox.has(all))
+    await waitUntil(`all ${all.length} messages`, () => this.inbox.has(all)).catch((error) => {
+      throw new Error(`${error.message}; missing: ${all.filter((t) => !this.inbox.texts.includes(t)).join(', ')}`)
+    })
     return `${deliveredBeforeKill} of the burst delivered before the kill, ${all.length} received, ${this.twice(all)} delivered twice`
   }
 
