@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param fsync whether each commit is forced to the device (survives a power loss, not only a process
  *     crash), at a cost in throughput
  * @param minFreeMb the free space, in MiB, below which appends are refused ({@code StoreFullException}) so
- *     that takes and removals, which write too, still have room to drain the store; 0 turns the check off
+ *     that takes and removals, which write too, still have room to drain the store; at most a quarter of the
+ *     file system's size is kept (a small disk is not refused whole); 0 turns the check off
  */
 public record EmbeddedStoreSettings(Path directory, int cacheSizeMb, boolean fsync, int minFreeMb) {
   /** The default of {@link #minFreeMb()}. */

@@ -140,7 +140,7 @@ final class MvQueueStore implements QueueStore {
     this.maintenance = startMaintenance();
     space.refresh();
     LOG.info("Opened {} (cache {} MiB, fsync {}, keeps {} MiB free)", describe(), cacheSizeMb, fsync,
-        settings.minFreeMb());
+        space.minFreeBytes() / (1024 * 1024));
   }
 
   /**

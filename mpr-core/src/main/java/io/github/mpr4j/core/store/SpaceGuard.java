@@ -48,23 +48,32 @@ final class SpaceGuard {
 
   /**
    * @param directory the store's directory (it exists)
-   * @param minFreeBytes the free space to keep; 0 turns the check off
+   * @param minFreeBytes the free space to keep, at most a quarter of the file system's size (so that a small
+   *     disk is not refused whole); 0 turns the check off
    * @param reusableInFile the bytes inside the store's file that MVStore can reuse now (0 when unknown)
    */
   SpaceGuard(Path directory, long minFreeBytes, LongSupplier reusableInFile) {
     this.directory = directory;
-    this.minFreeBytes = minFreeBytes;
-    this.readyBytes = minFreeBytes + Math.max(MIB, minFreeBytes / 16);
     this.reusableInFile = reusableInFile;
     FileStore fs;
+    long total;
     try {
       fs = Files.getFileStore(directory);
+      total = fs.getTotalSpace();
     } catch (IOException e) {
       LOG.warn("Cannot find the file system of {}; the embedded store will not check its free space", directory, e);
       fs = null;
+      total = Long.MAX_VALUE;
     }
     this.fileSystem = fs;
+    this.minFreeBytes = Math.min(minFreeBytes, total / 4);
+    this.readyBytes = this.minFreeBytes + Math.max(MIB, this.minFreeBytes / 16);
     this.last = new Measurement(Long.MAX_VALUE, System.nanoTime() - MEASURE_PERIOD_NANOS - 1);
+  }
+
+  /** The free space kept, in bytes: the setting, capped at a quarter of the file system. */
+  long minFreeBytes() {
+    return minFreeBytes;
   }
 
   boolean enabled() {
