@@ -22,13 +22,7 @@ import java.util.Map;
 public final class JsonLogEncoder extends EncoderBase<ILoggingEvent> {
   private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] NONE = new byte[0];
-  private static volatile String instance;
   private final String host = System.getenv("HOSTNAME");
-
-  /** Names the instance in every line from now on (the server calls it once its queue exists). */
-  static void instance(String id) {
-    instance = id;
-  }
 
   @Override
   public byte[] headerBytes() {
@@ -45,7 +39,7 @@ public final class JsonLogEncoder extends EncoderBase<ILoggingEvent> {
       g.writeStringField("logger", event.getLoggerName());
       g.writeStringField("thread", event.getThreadName());
       g.writeStringField("message", event.getFormattedMessage());
-      String id = instance;
+      String id = LogInstance.get();
       if (id != null) {
         g.writeStringField("instance", id);
       }

@@ -124,7 +124,7 @@ public final class ServerRuntime {
         push.close();
         throw e;
       }
-      JsonLogEncoder.instance(queue.instanceId());
+      LogInstance.set(queue.instanceId());
       bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mpr-accept"),
           transport.ioHandlerFactory());
       workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("mpr-io"),
