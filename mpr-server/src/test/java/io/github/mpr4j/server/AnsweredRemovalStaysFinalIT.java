@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mpr4j.core.redis.RedisServers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +129,7 @@ class AnsweredRemovalStaysFinalIT {
       env.put("APP_PORT", String.valueOf(appPort));
       Process a = ChildServer.start(env, log);
       try {
-        WsTestClient onA = connectWhenUp(a, wsPort);
+        WsTestClient onA = ChildServer.connectWhenUp(a, wsPort, log);
         onA.result("addLiveSession", Map.of("connectionId", conn, "sessionId", "on-a"));
         CountDownLatch killed = new CountDownLatch(1);
         Thread adder = new Thread(() -> addThroughB(a, killed), "adder");
@@ -314,20 +312,6 @@ class AnsweredRemovalStaysFinalIT {
       }
     }
 
-    private WsTestClient connectWhenUp(Process child, int port) throws Exception {
-      for (int i = 0; i < 300; i++) {
-        if (!child.isAlive()) {
-          fail("the child server exited:\n" + Files.readString(log, StandardCharsets.UTF_8));
-        }
-        try {
-          return WsTestClient.connect(port);
-        } catch (RuntimeException notYet) {
-          Thread.sleep(100);
-        }
-      }
-      fail("the child server did not listen within 30 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
-      return null;
-    }
   }
 
   @Test
