@@ -40,6 +40,14 @@ import java.util.Set;
  * @param maxInFlight requests of one socket that may wait for their answers ({@code MPR_MAX_IN_FLIGHT})
  * @param maxBatchRequests the most requests in one batch ({@code MPR_MAX_BATCH_REQUESTS})
  * @param maxTake the most messages one takeFromQueue returns ({@code MPR_MAX_TAKE})
+ * @param maxTakeBytes the most payload bytes one takeFromQueue returns ({@code MPR_MAX_TAKE_BYTES}); at least
+ *     {@code maxPayloadBytes}, so that every message can be taken
+ * @param writeBufferHighBytes unsent bytes of a socket above which its requests are no longer read, until
+ *     half of them are sent ({@code MPR_WRITE_BUFFER_HIGH_BYTES})
+ * @param writeBufferLimitBytes unsent bytes of a socket past which it is closed with 1008
+ *     ({@code MPR_WRITE_BUFFER_LIMIT_BYTES})
+ * @param writeStall how long a socket may stay above {@code writeBufferHighBytes} before it is closed with
+ *     1008 ({@code MPR_WRITE_STALL_MS})
  * @param visibilityTimeout how long a handed-out message waits for removal ({@code MPR_VISIBILITY_TIMEOUT_MS})
  * @param workerThreads threads that run store operations ({@code MPR_WORKER_THREADS})
  * @param shutdownGrace how long shutdown waits for requests in flight ({@code MPR_SHUTDOWN_GRACE_MS})
@@ -68,6 +76,10 @@ public record ServerConfig(
     int maxInFlight,
     int maxBatchRequests,
     int maxTake,
+    int maxTakeBytes,
+    int writeBufferHighBytes,
+    int writeBufferLimitBytes,
+    Duration writeStall,
     Duration visibilityTimeout,
     int workerThreads,
     Duration shutdownGrace,
@@ -106,6 +118,10 @@ public record ServerConfig(
   public static final String MPR_MAX_IN_FLIGHT = "MPR_MAX_IN_FLIGHT";
   public static final String MPR_MAX_BATCH_REQUESTS = "MPR_MAX_BATCH_REQUESTS";
   public static final String MPR_MAX_TAKE = "MPR_MAX_TAKE";
+  public static final String MPR_MAX_TAKE_BYTES = "MPR_MAX_TAKE_BYTES";
+  public static final String MPR_WRITE_BUFFER_HIGH_BYTES = "MPR_WRITE_BUFFER_HIGH_BYTES";
+  public static final String MPR_WRITE_BUFFER_LIMIT_BYTES = "MPR_WRITE_BUFFER_LIMIT_BYTES";
+  public static final String MPR_WRITE_STALL_MS = "MPR_WRITE_STALL_MS";
   public static final String MPR_VISIBILITY_TIMEOUT_MS = "MPR_VISIBILITY_TIMEOUT_MS";
   public static final String MPR_WORKER_THREADS = "MPR_WORKER_THREADS";
   public static final String MPR_SHUTDOWN_GRACE_MS = "MPR_SHUTDOWN_GRACE_MS";
@@ -143,6 +159,19 @@ public record ServerConfig(
     checkMin(MPR_MAX_IN_FLIGHT, maxInFlight, 1);
     checkMin(MPR_MAX_BATCH_REQUESTS, maxBatchRequests, 1);
     checkMin(MPR_MAX_TAKE, maxTake, 1);
+    checkMin(MPR_WRITE_BUFFER_HIGH_BYTES, writeBufferHighBytes, 2);
+    Objects.requireNonNull(writeStall, "writeStall");
+    if (writeStall.toMillis() < 1) {
+      throw new ConfigurationException(MPR_WRITE_STALL_MS, "must be at least 1 ms, not " + writeStall);
+    }
+    if (maxTakeBytes < maxPayloadBytes) {
+      throw new ConfigurationException(MPR_MAX_TAKE_BYTES, "must be at least " + MPR_MAX_PAYLOAD_BYTES + " ("
+          + maxPayloadBytes + "), or a message could never be taken, not " + maxTakeBytes);
+    }
+    if (writeBufferLimitBytes < writeBufferHighBytes) {
+      throw new ConfigurationException(MPR_WRITE_BUFFER_LIMIT_BYTES, "must be at least " + MPR_WRITE_BUFFER_HIGH_BYTES
+          + " (" + writeBufferHighBytes + "), not " + writeBufferLimitBytes);
+    }
     checkMin(MPR_WORKER_THREADS, workerThreads, 1);
     Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
     if (visibilityTimeout.toMillis() < 1) {
@@ -182,6 +211,13 @@ public record ServerConfig(
     }
   }
 
+  /** The default largest payload: 8 MiB, for DIDComm messages that carry attachments (photos, documents). */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+  /** The default largest WebSocket message: the largest payload and room for the request around it. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 10 * 1024 * 1024;
+  /** The default most payload bytes of one take (or the largest payload, when that is larger): two of the largest messages. */
+  public static final int DEFAULT_MAX_TAKE_BYTES = 16 * 1024 * 1024;
+
   /** The defaults: what {@link #fromEnvironment(Map)} returns for an empty environment. */
   public static ServerConfig defaults() {
     return fromEnvironment(Map.of());
@@ -199,6 +235,7 @@ public record ServerConfig(
     Store store = e.store(MPR_STORE, redis != null, mongo != null);
     TieringSettings tiering = e.tiering(mongo);
     e.logFormat(MPR_LOG_FORMAT);
+    int maxPayloadBytes = e.integer(MPR_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, 1);
     return new ServerConfig(
         e.port(APP_PORT, 3500),
         e.port(WS_PORT, 3100),
@@ -209,11 +246,15 @@ public record ServerConfig(
         e.integer(MPR_EMBEDDED_CACHE_MB, 4, 1),
         e.integer(MPR_EMBEDDED_MIN_FREE_MB, EmbeddedStoreSettings.DEFAULT_MIN_FREE_MB, 0),
         e.tokens(MPR_AUTH_TOKENS),
-        e.integer(MPR_MAX_FRAME_BYTES, 2 * 1024 * 1024, 1),
-        e.integer(MPR_MAX_PAYLOAD_BYTES, 1024 * 1024, 1),
+        e.integer(MPR_MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, 1),
+        maxPayloadBytes,
         e.integer(MPR_MAX_IN_FLIGHT, 256, 1),
         e.integer(MPR_MAX_BATCH_REQUESTS, 100, 1),
         e.integer(MPR_MAX_TAKE, 1000, 1),
+        e.integer(MPR_MAX_TAKE_BYTES, Math.max(DEFAULT_MAX_TAKE_BYTES, maxPayloadBytes), 1),
+        e.integer(MPR_WRITE_BUFFER_HIGH_BYTES, 1024 * 1024, 2),
+        e.integer(MPR_WRITE_BUFFER_LIMIT_BYTES, 32 * 1024 * 1024, 2),
+        Duration.ofMillis(e.integer(MPR_WRITE_STALL_MS, 60_000, 1)),
         Duration.ofMillis(e.integer(MPR_VISIBILITY_TIMEOUT_MS, 60_000, 1)),
         e.integer(MPR_WORKER_THREADS, PickupQueue.Settings.DEFAULT_WORKER_THREADS, 1),
         Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)),
@@ -232,16 +273,17 @@ public record ServerConfig(
 
   /** This configuration with other ports (0 picks free ones), for tests and embedding. */
   public ServerConfig withPorts(int wsPort, int appPort) {
-    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, embeddedMinFreeMb, authTokens,
-        maxFrameBytes,
-        maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads, shutdownGrace,
-        redis, callback, push, mongo, tiering, tls);
+    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb,
+        embeddedMinFreeMb, authTokens, maxFrameBytes, maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake,
+        maxTakeBytes, writeBufferHighBytes, writeBufferLimitBytes, writeStall, visibilityTimeout, workerThreads,
+        shutdownGrace, redis, callback, push, mongo, tiering, tls);
   }
 
   /** This configuration with TLS on both ports ({@code null}: plain ws:// and http://), for tests and embedding. */
   public ServerConfig withTls(TlsConfig tls) {
-    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb, embeddedMinFreeMb, authTokens,
-        maxFrameBytes, maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake, visibilityTimeout, workerThreads,
+    return new ServerConfig(appPort, wsPort, bindAddress, store, dataDir, embeddedFsync, embeddedCacheMb,
+        embeddedMinFreeMb, authTokens, maxFrameBytes, maxPayloadBytes, maxInFlight, maxBatchRequests, maxTake,
+        maxTakeBytes, writeBufferHighBytes, writeBufferLimitBytes, writeStall, visibilityTimeout, workerThreads,
         shutdownGrace, redis, callback, push, mongo, tiering, tls);
   }
 
@@ -263,6 +305,10 @@ public record ServerConfig(
     line(sb, MPR_MAX_IN_FLIGHT, maxInFlight);
     line(sb, MPR_MAX_BATCH_REQUESTS, maxBatchRequests);
     line(sb, MPR_MAX_TAKE, maxTake);
+    line(sb, MPR_MAX_TAKE_BYTES, maxTakeBytes);
+    line(sb, MPR_WRITE_BUFFER_HIGH_BYTES, writeBufferHighBytes);
+    line(sb, MPR_WRITE_BUFFER_LIMIT_BYTES, writeBufferLimitBytes);
+    line(sb, MPR_WRITE_STALL_MS, writeStall.toMillis());
     line(sb, MPR_VISIBILITY_TIMEOUT_MS, visibilityTimeout.toMillis());
     line(sb, MPR_WORKER_THREADS, workerThreads);
     line(sb, MPR_SHUTDOWN_GRACE_MS, shutdownGrace.toMillis());

@@ -50,11 +50,15 @@ class ServerConfigTest {
     assertEquals(64, c.embeddedMinFreeMb());
     assertEquals(List.of(), c.authTokens());
     assertFalse(c.authenticationEnabled());
-    assertEquals(2 * 1024 * 1024, c.maxFrameBytes());
-    assertEquals(1024 * 1024, c.maxPayloadBytes());
+    assertEquals(10 * 1024 * 1024, c.maxFrameBytes());
+    assertEquals(8 * 1024 * 1024, c.maxPayloadBytes());
     assertEquals(256, c.maxInFlight());
     assertEquals(100, c.maxBatchRequests());
     assertEquals(1000, c.maxTake());
+    assertEquals(16 * 1024 * 1024, c.maxTakeBytes());
+    assertEquals(1024 * 1024, c.writeBufferHighBytes());
+    assertEquals(32 * 1024 * 1024, c.writeBufferLimitBytes());
+    assertEquals(Duration.ofSeconds(60), c.writeStall());
     assertEquals(Duration.ofSeconds(60), c.visibilityTimeout());
     assertEquals(128, c.workerThreads());
     assertEquals(Duration.ofSeconds(10), c.shutdownGrace());
@@ -65,7 +69,8 @@ class ServerConfigTest {
     ServerConfig c = read("APP_PORT", "8080", "WS_PORT", "0", "MPR_BIND_ADDRESS", "127.0.0.1", "MPR_STORE", "Memory",
         "MPR_DATA_DIR", "/var/lib/mpr", "MPR_EMBEDDED_FSYNC", "TRUE", "MPR_EMBEDDED_CACHE_MB", "7", "MPR_EMBEDDED_MIN_FREE_MB", "0", "MPR_AUTH_TOKENS", "a", "MPR_MAX_FRAME_BYTES",
         "5000", "MPR_MAX_PAYLOAD_BYTES", "4000", "MPR_MAX_IN_FLIGHT", "3", "MPR_MAX_BATCH_REQUESTS", "4",
-        "MPR_MAX_TAKE", "5", "MPR_VISIBILITY_TIMEOUT_MS", "250", "MPR_WORKER_THREADS", "2",
+        "MPR_MAX_TAKE", "5", "MPR_MAX_TAKE_BYTES", "6000", "MPR_WRITE_BUFFER_HIGH_BYTES", "700",
+        "MPR_WRITE_BUFFER_LIMIT_BYTES", "800", "MPR_WRITE_STALL_MS", "900", "MPR_VISIBILITY_TIMEOUT_MS", "250", "MPR_WORKER_THREADS", "2",
         "MPR_SHUTDOWN_GRACE_MS", "0");
     assertEquals(8080, c.appPort());
     assertEquals(0, c.wsPort());
@@ -81,6 +86,10 @@ class ServerConfigTest {
     assertEquals(3, c.maxInFlight());
     assertEquals(4, c.maxBatchRequests());
     assertEquals(5, c.maxTake());
+    assertEquals(6000, c.maxTakeBytes());
+    assertEquals(700, c.writeBufferHighBytes());
+    assertEquals(800, c.writeBufferLimitBytes());
+    assertEquals(Duration.ofMillis(900), c.writeStall());
     assertEquals(Duration.ofMillis(250), c.visibilityTimeout());
     assertEquals(2, c.workerThreads());
     assertEquals(Duration.ZERO, c.shutdownGrace());
@@ -103,6 +112,8 @@ class ServerConfigTest {
       "MPR_EMBEDDED_MIN_FREE_MB|1GiB",
       "MPR_MAX_FRAME_BYTES|0", "MPR_MAX_FRAME_BYTES|2MiB",
       "MPR_MAX_PAYLOAD_BYTES|0", "MPR_MAX_PAYLOAD_BYTES|99999999",
+      "MPR_MAX_TAKE_BYTES|1000", "MPR_WRITE_BUFFER_HIGH_BYTES|1", "MPR_WRITE_BUFFER_LIMIT_BYTES|1000",
+      "MPR_WRITE_STALL_MS|0",
       "MPR_MAX_IN_FLIGHT|0", "MPR_MAX_IN_FLIGHT|many",
       "MPR_MAX_BATCH_REQUESTS|0", "MPR_MAX_BATCH_REQUESTS|-3",
       "MPR_MAX_TAKE|0", "MPR_MAX_TAKE|1e3",

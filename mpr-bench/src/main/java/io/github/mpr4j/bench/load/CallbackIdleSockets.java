@@ -1,17 +1,14 @@
 package io.github.mpr4j.bench.load;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,17 +73,10 @@ public final class CallbackIdleSockets {
 
   /** Opens /callback/ws, reads the 101 response and the registered frame, and returns the open channel. */
   private static SocketChannel register(int port) throws IOException {
-    SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-    ch.socket().setSoTimeout(10_000);
-    byte[] nonce = new byte[16];
-    ThreadLocalRandom.current().nextBytes(nonce);
-    String request = "GET /callback/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
-        + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+    SocketChannel ch = RawSockets.upgrade(port, "/callback/ws");
     ByteBuffer in = ByteBuffer.allocate(4096);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    var stream = ch.socket().getInputStream(); // honours SO_TIMEOUT
+    var stream = RawSockets.in(ch);
     StringBuilder seen = new StringBuilder();
     while (!seen.toString().contains("\"registered\"")) {
       if (System.nanoTime() > deadline) {

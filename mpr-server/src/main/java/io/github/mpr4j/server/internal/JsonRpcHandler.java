@@ -18,6 +18,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -33,6 +34,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,6 +66,10 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
 
   /** Set on the event loop at the handshake, read by the worker threads that write answers. */
   private volatile Channel channel;
+  /** Set once the socket is being closed for not reading what it is sent: nothing more is written to it. */
+  private final AtomicBoolean closingSlow = new AtomicBoolean();
+  /** Closes the socket when it stays unwritable too long; event loop only. */
+  private ScheduledFuture<?> stall;
   private MessagePickupRepository repository;
   private RpcDispatcher dispatcher;
 
@@ -100,13 +108,18 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
       }
     });
     // no rights attribute means the upgrade was never checked: grant nothing
-    dispatcher = new RpcDispatcher(repository, rights == null ? Set.of() : rights, limits.maxPayloadBytes(), metrics);
+    dispatcher = new RpcDispatcher(repository, rights == null ? Set.of() : rights, limits.maxPayloadBytes(),
+        limits.maxTakeBytes(), metrics);
     connections.add(ch);
     metrics.connectionOpened();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (stall != null) {
+      stall.cancel(false);
+      stall = null;
+    }
     if (repository != null) {
       repository.close();
       metrics.connectionClosed();
@@ -141,6 +154,69 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /**
+   * Above the high-water mark of unsent bytes the socket's requests are not read (their answers would only
+   * add to what waits), until the bytes fall below the low mark; a socket that stays above it for
+   * {@link RpcLimits#writeStall()} is closed.
+   */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    Channel ch = ctx.channel();
+    if (!ch.isWritable()) {
+      ch.config().setAutoRead(false);
+      if (stall == null) {
+        stall = ch.eventLoop().schedule(() -> closeSlow(ch, "unsent answers over "
+            + limits.writeBufferHighBytes() + " bytes for " + limits.writeStall().toMillis() + " ms"),
+            limits.writeStall().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } else {
+      if (stall != null) {
+        stall.cancel(false);
+        stall = null;
+      }
+      if (!closingSlow.get()) {
+        ch.config().setAutoRead(true);
+      }
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  /**
+   * Closes a socket that does not read what it is sent, with 1008 and the reason: the close frame goes
+   * out after what waits before it, if the peer reads it within {@link RpcLimits#writeStall()}; then the
+   * connection is closed all the same and what was not sent is dropped.
+   */
+  private void closeSlow(Channel ch, String reason) {
+    if (!closingSlow.compareAndSet(false, true)) {
+      return;
+    }
+    log.warn("closing {}: it does not read what it is sent ({})", ch, reason);
+    metrics.slowSocketClosed();
+    ch.eventLoop().execute(() -> {
+      ch.config().setAutoRead(false);
+      ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "not reading: " + reason))
+          .addListener(ChannelFutureListener.CLOSE);
+      ch.eventLoop().schedule(() -> ch.close(), limits.writeStall().toMillis(), TimeUnit.MILLISECONDS);
+    });
+  }
+
+  /**
+   * Whether a frame of {@code size} bytes may be queued: when it would take the unsent bytes past
+   * {@link RpcLimits#writeBufferLimitBytes()}, the socket is closed instead (one frame alone always may).
+   */
+  private boolean mayQueue(Channel ch, int size) {
+    if (closingSlow.get()) {
+      return false;
+    }
+    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+    long pending = out == null ? 0 : out.totalPendingWriteBytes();
+    if (pending > 0 && pending + size > limits.writeBufferLimitBytes()) {
+      closeSlow(ch, "unsent answers over " + limits.writeBufferLimitBytes() + " bytes");
+      return false;
+    }
+    return true;
   }
 
   @Override
@@ -289,7 +365,7 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
   /** Writes a text frame from the UTF-8 bytes of the text; safe from any thread. */
   private void send(String text) {
     Channel ch = channel;
-    if (ch != null && ch.isActive()) {
+    if (ch != null && ch.isActive() && mayQueue(ch, ByteBufUtil.utf8MaxBytes(text))) {
       ch.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ch.alloc(), text)));
     }
   }
@@ -297,7 +373,7 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
   /** Writes a text frame of UTF-8 bytes; safe from any thread. */
   private void send(byte[] utf8) {
     Channel ch = channel;
-    if (ch != null && ch.isActive()) {
+    if (ch != null && ch.isActive() && mayQueue(ch, utf8.length)) {
       ch.writeAndFlush(new TextWebSocketFrame(ch.alloc().buffer(utf8.length).writeBytes(utf8)));
     }
   }

@@ -26,6 +26,7 @@ final class Metrics {
   private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
   private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private final LongAdder slowSocketsClosed = new LongAdder();
   private final LongAdder messagesAdded = new LongAdder();
   private final LongAdder deliveredLive = new LongAdder();
   private final AtomicInteger callbackSockets = new AtomicInteger();
@@ -46,6 +47,10 @@ final class Metrics {
 
   void connectionClosed() {
     connections.decrementAndGet();
+  }
+
+  void slowSocketClosed() {
+    slowSocketsClosed.increment();
   }
 
   void messageAdded() {
@@ -95,6 +100,9 @@ final class Metrics {
       e.getValue().render(sb, escape(e.getKey()));
     }
     gauge(sb, "mpr_websocket_connections", "Open WebSocket connections.", connections.get());
+    header(sb, "mpr_websocket_slow_closed_total", "counter",
+        "WebSocket connections closed with 1008 for not reading what they were sent.");
+    sb.append("mpr_websocket_slow_closed_total ").append(slowSocketsClosed.sum()).append('\n');
     header(sb, "mpr_messages_added_total", "counter", "Messages stored by addMessage.");
     sb.append("mpr_messages_added_total ").append(messagesAdded.sum()).append('\n');
     header(sb, "mpr_messages_delivered_live_total", "counter",

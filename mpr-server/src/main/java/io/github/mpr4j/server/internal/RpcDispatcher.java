@@ -5,6 +5,7 @@ import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.MprRpcException;
 import io.github.mpr4j.protocol.RpcErrors;
+import io.github.mpr4j.protocol.TakeFromQueueOptions;
 import io.github.mpr4j.protocol.jsonrpc.JsonRpcCodec;
 import io.github.mpr4j.protocol.jsonrpc.RpcMethod;
 import io.github.mpr4j.protocol.jsonrpc.RpcRequest;
@@ -25,15 +26,17 @@ final class RpcDispatcher {
   private final MessagePickupRepository repository;
   private final Set<AuthToken.Right> rights;
   private final int maxPayloadBytes;
+  private final int maxTakeBytes;
   private final Metrics metrics;
   /** Events the socket subscribed to with rpc.on (compat bookkeeping only: delivery does not depend on it). */
   private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
 
   RpcDispatcher(MessagePickupRepository repository, Set<AuthToken.Right> rights, int maxPayloadBytes,
-      Metrics metrics) {
+      int maxTakeBytes, Metrics metrics) {
     this.repository = repository;
     this.rights = Set.copyOf(rights);
     this.maxPayloadBytes = maxPayloadBytes;
+    this.maxTakeBytes = maxTakeBytes;
     this.metrics = metrics;
   }
 
@@ -77,7 +80,7 @@ final class RpcDispatcher {
       case ADD_MESSAGE:
         return add(JsonRpcCodec.addMessage(p));
       case TAKE_FROM_QUEUE:
-        return widen(repository.takeFromQueue(JsonRpcCodec.takeFromQueue(p)));
+        return widen(repository.takeFromQueue(capped(JsonRpcCodec.takeFromQueue(p))));
       case REMOVE_MESSAGES:
         return done(repository.removeMessages(JsonRpcCodec.removeMessages(p)));
       case REMOVE_ALL_MESSAGES:
@@ -99,6 +102,14 @@ final class RpcDispatcher {
       default:
         throw new MprRpcException(RpcErrors.METHOD_NOT_FOUND, "Method not found: " + request.method(), null);
     }
+  }
+
+  /** A take whose limitBytes is at most the server's {@code maxTakeBytes}, so that its answer stays bounded. */
+  private TakeFromQueueOptions capped(TakeFromQueueOptions o) {
+    if (o.limitBytes() != null && o.limitBytes() <= maxTakeBytes) {
+      return o;
+    }
+    return new TakeFromQueueOptions(o.connectionId(), o.recipientDid(), o.limit(), maxTakeBytes, o.deleteMessages());
   }
 
   /** The result of addMessage, which {@link JsonRpcCodec#messageAdded} writes. */

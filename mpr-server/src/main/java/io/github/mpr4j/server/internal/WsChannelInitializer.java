@@ -4,6 +4,7 @@ import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.server.AllowedOrigins;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -55,6 +56,9 @@ final class WsChannelInitializer extends ChannelInitializer<SocketChannel> {
             .withUTF8Validator(false)
             .build())
         .build();
+    // writability turns off above the high mark (the JSON-RPC handler then stops reading) and on below half of it
+    ch.config().setWriteBufferWaterMark(
+        new WriteBufferWaterMark(limits.writeBufferHighBytes() / 2, limits.writeBufferHighBytes()));
     ChannelPipeline p = ch.pipeline();
     p.addLast("flush", new FlushConsolidationHandler(256, true));
     p.addLast("http", new HttpServerCodec());

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -44,10 +45,15 @@ class JsonRpcHandlerTest {
   private final Metrics metrics = new Metrics();
   private EmbeddedChannel channel;
 
+  /** 4 KiB frames, 64-byte payloads and takes, a 1 MiB high-water mark of unsent bytes. */
+  private static RpcLimits limits(int maxInFlight, int maxBatch) {
+    return new RpcLimits(4096, 64, maxInFlight, maxBatch, 64, 1 << 20, 1 << 25, Duration.ofSeconds(60));
+  }
+
   private EmbeddedChannel open(Set<AuthToken.Right> rights, int maxInFlight, int maxBatch) {
     channel = new EmbeddedChannel();
     channel.attr(UpgradeAuthHandler.RIGHTS).set(rights);
-    channel.pipeline().addLast(new JsonRpcHandler(() -> repository, new RpcLimits(4096, 64, maxInFlight, maxBatch),
+    channel.pipeline().addLast(new JsonRpcHandler(() -> repository, limits(maxInFlight, maxBatch),
         connections, metrics));
     channel.pipeline().fireUserEventTriggered(
         new WebSocketServerProtocolHandler.HandshakeComplete("/", EmptyHttpHeaders.INSTANCE, null));
@@ -207,7 +213,7 @@ class JsonRpcHandlerTest {
 
   @Test
   void a_socket_without_checked_rights_may_only_ping() {
-    channel = new EmbeddedChannel(new JsonRpcHandler(() -> repository, new RpcLimits(4096, 64, 2, 3), connections,
+    channel = new EmbeddedChannel(new JsonRpcHandler(() -> repository, limits(2, 3), connections,
         metrics));
     channel.pipeline().fireUserEventTriggered(
         new WebSocketServerProtocolHandler.HandshakeComplete("/", EmptyHttpHeaders.INSTANCE, null));
