@@ -85,6 +85,19 @@ public final class MprTestServer implements AutoCloseable {
     return URI.create("ws://127.0.0.1:" + wsPort + "/");
   }
 
+  /**
+   * The HTTP endpoint, {@code http://127.0.0.1:PORT/}: health, readiness, metrics and the callback gateway
+   * ({@code /callback/...}). Its port changes across {@link #restart()}.
+   *
+   * @throws IllegalStateException when the server is down
+   */
+  public synchronized URI appUri() {
+    if (server == null) {
+      throw new IllegalStateException("the test server is down");
+    }
+    return URI.create("http://127.0.0.1:" + server.appPort() + "/");
+  }
+
   /** The WebSocket port (the same across {@link #restart()}). */
   public synchronized int wsPort() {
     return wsPort;
