@@ -11,6 +11,8 @@ missing=()
 for pair in $NEEDED; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
+# the PostgreSQL tests start their own initdb and postgres, which Debian keeps off the PATH
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing test prerequisites: ${missing[*]}"
   SUDO=""

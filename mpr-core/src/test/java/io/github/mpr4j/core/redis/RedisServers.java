@@ -1,9 +1,8 @@
 package io.github.mpr4j.core.redis;
 
+import io.github.mpr4j.core.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -282,11 +281,7 @@ public final class RedisServers {
   }
 
   private static boolean free(int port) {
-    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return LoopbackPorts.isFree(port);
   }
 
   private static void sleep(long millis) {

@@ -1,0 +1,6 @@
+/**
+ * The PostgreSQL store's parts: {@link io.github.mpr4j.core.postgres.PostgresSettings} (how to reach the
+ * database) and the schema it creates and migrates at start (docs/postgres.md). The store itself is built on
+ * the core's backend SPI.
+ */
+package io.github.mpr4j.core.postgres;
