@@ -59,19 +59,38 @@ class CallbackWebPushIT {
     assertTrue(answer.path("subscribed").asBoolean());
   }
 
-  @Test
-  void a_notification_stored_while_the_browser_is_away_sends_one_push_that_decrypts_intact() throws Exception {
-    MockWebPush.Subscription s = service.subscribe();
+  /** What a subscribed browser does before it leaves. */
+  private interface WhileConnected {
+    void run(CallbackBrowser b) throws Exception;
+  }
+
+  /**
+   * A browser registers, subscribes with {@code s}, does {@code whileConnected} and leaves; then probes are
+   * posted to it until one is stored pending (which is what sends a push).
+   *
+   * @return the browser's clientId
+   */
+  private static String subscribedBrowserAway(MockWebPush.Subscription s, WhileConnected whileConnected)
+      throws Exception {
     String clientId;
     try (CallbackBrowser b = CallbackBrowser.register(server)) {
       clientId = b.clientId;
       subscribe(b, s);
-      HttpResponse<String> live = CallbackBrowser.post(server, clientId, "{\"n\":1}");
+      whileConnected.run(b);
+    }
+    CallbackBrowser.postUntilPending(server, clientId);
+    return clientId;
+  }
+
+  @Test
+  void a_notification_stored_while_the_browser_is_away_sends_one_push_that_decrypts_intact() throws Exception {
+    MockWebPush.Subscription s = service.subscribe();
+    String clientId = subscribedBrowserAway(s, b -> {
+      HttpResponse<String> live = CallbackBrowser.post(server, b.clientId, "{\"n\":1}");
       assertTrue(live.body().contains("\"live\""), live.body());
       b.ack(b.next().get("id").asText());
       assertNull(service.next(Duration.ofMillis(500)), "no push for a notification delivered live");
-    }
-    CallbackBrowser.postUntilPending(server, clientId);
+    });
     MockWebPush.Push p = service.next(WAIT);
     assertNotNull(p, "refused: " + service.nextRefusal(Duration.ZERO));
     assertEquals(s.id(), p.subscriptionId());
@@ -88,13 +107,8 @@ class CallbackWebPushIT {
   @Test
   void a_subscription_the_push_service_answers_410_is_deleted() throws Exception {
     MockWebPush.Subscription s = service.subscribe();
-    String clientId;
-    try (CallbackBrowser b = CallbackBrowser.register(server)) {
-      clientId = b.clientId;
-      subscribe(b, s);
-    }
     service.script(s, 410);
-    CallbackBrowser.postUntilPending(server, clientId);
+    String clientId = subscribedBrowserAway(s, b -> { });
     assertTrue(CallbackBrowser.eventually(WAIT, () -> metrics().contains("mpr_push_failed_total{provider=\"webpush\",reason=\"unregistered\"} 1")), metrics());
     Thread.sleep(300); // the removal runs on the gateway's registry thread
     assertEquals(202, CallbackBrowser.post(server, clientId, "{\"after\":\"gone\"}").statusCode());
@@ -103,15 +117,10 @@ class CallbackWebPushIT {
 
   @Test
   void unsubscribing_stops_the_pushes() throws Exception {
-    MockWebPush.Subscription s = service.subscribe();
-    String clientId;
-    try (CallbackBrowser b = CallbackBrowser.register(server)) {
-      clientId = b.clientId;
-      subscribe(b, s);
+    subscribedBrowserAway(service.subscribe(), b -> {
       b.send("{\"type\":\"webpush\",\"subscription\":null}");
       assertEquals(false, b.next().path("subscribed").asBoolean(true));
-    }
-    CallbackBrowser.postUntilPending(server, clientId);
+    });
     assertNull(service.next(Duration.ofSeconds(1)));
   }
 

@@ -22,6 +22,7 @@
  * callbacks.disableWebPush() unsubscribes. A notification stored while the browser is away then wakes the
  * user through the push service; the notification itself still arrives over the socket when the page is
  * back. The service worker can be the gateway's: importScripts("<base>/callback/sw.js").
+ * MprCallback.webPushAvailable is true when the gateway has VAPID keys and the browser has the Push API.
  */
 (function (global) {
   "use strict";
@@ -176,5 +177,8 @@
     return client;
   }
 
-  global.MprCallback = { connect: connect };
+  global.MprCallback = {
+    connect: connect,
+    webPushAvailable: !!vapidPublicKey && !!global.navigator && !!global.navigator.serviceWorker && !!global.PushManager
+  };
 })(typeof window !== "undefined" ? window : this);
