@@ -65,21 +65,29 @@ class HttpEndpointsIT {
       assertEquals(200, r.statusCode());
       assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("content-type").orElse(""));
       String body = r.body();
-      assertTrue(body.contains("mpr_rpc_requests_total{method=\"addMessage\",outcome=\"ok\"} 1"), body);
-      assertTrue(body.contains("mpr_rpc_requests_total{method=\"unknown\",outcome=\"method_not_found\"} 1"), body);
-      assertTrue(body.contains("mpr_rpc_request_duration_seconds_bucket{method=\"addMessage\",le=\"+Inf\"} 1"), body);
-      assertTrue(body.contains("mpr_rpc_request_duration_seconds_count{method=\"addMessage\"} 1"), body);
+      assertSeries(body, "mpr_rpc_requests_total{method=\"addMessage\",outcome=\"ok\"}", 1);
+      assertSeries(body, "mpr_rpc_requests_total{method=\"unknown\",outcome=\"method_not_found\"}", 1);
+      assertSeries(body, "mpr_rpc_request_duration_seconds_bucket{method=\"addMessage\",le=\"+Inf\"}", 1);
+      assertSeries(body, "mpr_rpc_request_duration_seconds_count{method=\"addMessage\"}", 1);
       assertTrue(body.contains("# TYPE mpr_rpc_request_duration_seconds histogram"), body);
-      assertTrue(body.contains("\nmpr_websocket_connections 1\n"), body);
-      assertTrue(body.contains("\nmpr_messages_added_total 1\n"), body);
-      assertTrue(body.contains("\nmpr_messages_delivered_live_total 0\n"), body);
+      assertSeries(body, "mpr_websocket_connections", 1);
+      assertSeries(body, "mpr_messages_added_total", 1);
+      assertSeries(body, "mpr_messages_delivered_live_total", 0);
       assertTrue(body.contains("\nmpr_jvm_memory_heap_used_bytes "), body);
       assertTrue(body.contains("\nmpr_jvm_memory_heap_max_bytes "), body);
       assertTrue(body.contains("\nmpr_process_uptime_seconds "), body);
       for (String line : body.split("\n")) {
-        assertTrue(line.startsWith("# ") || line.matches("[a-z_]+(\\{[^}]*\\})? -?[0-9.e+E-]+"), line);
+        assertTrue(line.startsWith("# ") || line.matches("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? (-?[0-9.e+E-]+|NaN|[+-]Inf)"), line);
       }
     }
+  }
+
+  /** The series is in the exposition with that value (Prometheus writes 1 or 1.0 alike). */
+  private static void assertSeries(String body, String series, double expected) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series)
+        + " (\\S+)$").matcher(body);
+    assertTrue(m.find(), series + " missing in\n" + body);
+    assertEquals(expected, Double.parseDouble(m.group(1)), series);
   }
 
   @Test

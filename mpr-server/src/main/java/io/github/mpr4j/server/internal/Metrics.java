@@ -1,44 +1,127 @@
 package io.github.mpr4j.server.internal;
 
+import io.github.mpr4j.protocol.jsonrpc.RpcMethod;
 import io.github.mpr4j.push.PushStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.util.Arrays;
-import java.util.Locale;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * The server's metrics, hand-written (no metrics library), rendered in the Prometheus text format 0.0.4.
- * Every method is thread-safe and lock-free on the recording side.
+ * The server's metrics: a Micrometer {@link PrometheusMeterRegistry} with the server's own meters (names as
+ * documented in docs/operations.md), the JVM's, the process's and Netty's standard ones (under their usual
+ * names: {@code jvm_*}, {@code process_*}, {@code system_*}, {@code netty_*}), scraped in the Prometheus text
+ * format. The push counters come from mpr-push's own snapshot, rendered beside them ({@link PushMetrics}).
+ * Every recording method is thread-safe and lock-free once its meter exists.
  */
-final class Metrics {
-  /** Upper bounds of the request duration histogram, in seconds. */
-  private static final String[] BUCKET_LABELS = {
-    "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0"
+final class Metrics implements AutoCloseable {
+  /** Upper bounds of the request duration histogram. */
+  private static final Duration[] BUCKETS = {
+    Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+    Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+    Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+    Duration.ofSeconds(5), Duration.ofSeconds(10)
   };
-  private static final double[] BUCKETS = Arrays.stream(BUCKET_LABELS).mapToDouble(Double::parseDouble).toArray();
 
-  private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
-  private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
-  private final LongAdder slowSocketsClosed = new LongAdder();
-  private final LongAdder messagesAdded = new LongAdder();
-  private final LongAdder deliveredLive = new LongAdder();
   private final AtomicInteger callbackSockets = new AtomicInteger();
-  private final LongAdder callbackRegistered = new LongAdder();
-  private final LongAdder callbackPostedLive = new LongAdder();
-  private final LongAdder callbackPostedPending = new LongAdder();
+  private final Counter slowSocketsClosed;
+  private final Counter messagesAdded;
+  private final Counter deliveredLive;
+  private final Counter callbackRegistered;
+  private final Counter callbackPostedLive;
+  private final Counter callbackPostedPending;
   private volatile Supplier<PushStats> push;
+
+  Metrics() {
+    MeterRegistry r = registry;
+    Gauge.builder("mpr.websocket.connections", connections, AtomicInteger::get)
+        .description("Open WebSocket connections.").register(r);
+    slowSocketsClosed = Counter.builder("mpr.websocket.slow.closed")
+        .description("WebSocket connections closed with 1008 for not reading what they were sent.").register(r);
+    messagesAdded = Counter.builder("mpr.messages.added").description("Messages stored by addMessage.").register(r);
+    deliveredLive = Counter.builder("mpr.messages.delivered.live")
+        .description("Messages sent to a live session as messagesReceived notifications.").register(r);
+    Gauge.builder("mpr.callback.sockets", callbackSockets, AtomicInteger::get)
+        .description("Open browser sockets of the callback gateway.").register(r);
+    callbackRegistered = Counter.builder("mpr.callback.registrations")
+        .description("Callback clientIds registered on this instance.").register(r);
+    callbackPostedLive = Counter.builder("mpr.callback.notifications").tag("delivered", "live")
+        .description("Notifications accepted with 202, by delivery.").register(r);
+    callbackPostedPending = Counter.builder("mpr.callback.notifications").tag("delivered", "pending")
+        .description("Notifications accepted with 202, by delivery.").register(r);
+    // the names of the first release, kept beside the standard jvm_memory_* and process_uptime_seconds
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    Gauge.builder("mpr.jvm.memory.heap.used", memory, m -> m.getHeapMemoryUsage().getUsed()).baseUnit("bytes")
+        .description("Used JVM heap.").register(r);
+    Gauge.builder("mpr.jvm.memory.heap.max", memory, m -> m.getHeapMemoryUsage().getMax()).baseUnit("bytes")
+        .description("Maximum JVM heap (-1 when undefined).").register(r);
+    TimeGauge.builder("mpr.process.uptime", ManagementFactory.getRuntimeMXBean(), TimeUnit.MILLISECONDS,
+        b -> b.getUptime()).description("Time since the JVM started.").register(r);
+    // every method's series exist from the start at 0, so that rates and dashboards see them before traffic
+    for (RpcMethod m : RpcMethod.values()) {
+      request(m.wireName(), "ok");
+      duration(m.wireName());
+    }
+    new JvmMemoryMetrics().bindTo(r);
+    gc.bindTo(r);
+    new JvmThreadMetrics().bindTo(r);
+    new ClassLoaderMetrics().bindTo(r);
+    new ProcessorMetrics().bindTo(r);
+    new UptimeMetrics().bindTo(r);
+    new FileDescriptorMetrics().bindTo(r);
+    new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(r);
+  }
+
+  /** Adds Netty's event loop meters (pending tasks per loop) of the server's groups. */
+  void eventLoops(EventLoopGroup... groups) {
+    for (EventLoopGroup g : groups) {
+      new NettyEventExecutorMetrics(g).bindTo(registry);
+    }
+  }
 
   /** Records one answered (or, for notifications, executed) request. */
   void request(String method, String outcome, long durationNanos) {
-    requests.computeIfAbsent(method + '\u0000' + outcome, k -> new LongAdder()).increment();
-    durations.computeIfAbsent(method, k -> new Histogram()).observe(durationNanos);
+    request(method, outcome).increment();
+    duration(method).record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter request(String method, String outcome) {
+    return requests.computeIfAbsent(method + '\u0000' + outcome, k -> Counter.builder("mpr.rpc.requests")
+        .description("JSON-RPC requests by method and outcome.").tag("method", method).tag("outcome", outcome)
+        .register(registry));
+  }
+
+  private Timer duration(String method) {
+    return durations.computeIfAbsent(method, k -> Timer.builder("mpr.rpc.request.duration")
+        .description("Time from a request's arrival to its answer.").tag("method", method)
+        .serviceLevelObjectives(BUCKETS).register(registry));
   }
 
   void connectionOpened() {
@@ -58,7 +141,7 @@ final class Metrics {
   }
 
   void deliveredLive(int messages) {
-    deliveredLive.add(messages);
+    deliveredLive.increment(messages);
   }
 
   void callbackSocketOpened() {
@@ -88,102 +171,17 @@ final class Metrics {
 
   /** The metrics in the Prometheus text exposition format 0.0.4. */
   String render() {
-    StringBuilder sb = new StringBuilder(4096);
-    header(sb, "mpr_rpc_requests_total", "counter", "JSON-RPC requests by method and outcome.");
-    for (Map.Entry<String, LongAdder> e : new TreeMap<>(requests).entrySet()) {
-      String[] k = e.getKey().split("\u0000", 2);
-      sb.append("mpr_rpc_requests_total{method=\"").append(escape(k[0])).append("\",outcome=\"").append(escape(k[1]))
-          .append("\"} ").append(e.getValue().sum()).append('\n');
-    }
-    header(sb, "mpr_rpc_request_duration_seconds", "histogram", "Time from a request's arrival to its answer.");
-    for (Map.Entry<String, Histogram> e : new TreeMap<>(durations).entrySet()) {
-      e.getValue().render(sb, escape(e.getKey()));
-    }
-    gauge(sb, "mpr_websocket_connections", "Open WebSocket connections.", connections.get());
-    header(sb, "mpr_websocket_slow_closed_total", "counter",
-        "WebSocket connections closed with 1008 for not reading what they were sent.");
-    sb.append("mpr_websocket_slow_closed_total ").append(slowSocketsClosed.sum()).append('\n');
-    header(sb, "mpr_messages_added_total", "counter", "Messages stored by addMessage.");
-    sb.append("mpr_messages_added_total ").append(messagesAdded.sum()).append('\n');
-    header(sb, "mpr_messages_delivered_live_total", "counter",
-        "Messages sent to a live session as messagesReceived notifications.");
-    sb.append("mpr_messages_delivered_live_total ").append(deliveredLive.sum()).append('\n');
-    gauge(sb, "mpr_callback_sockets", "Open browser sockets of the callback gateway.", callbackSockets.get());
-    header(sb, "mpr_callback_registrations_total", "counter", "Callback clientIds registered on this instance.");
-    sb.append("mpr_callback_registrations_total ").append(callbackRegistered.sum()).append('\n');
-    header(sb, "mpr_callback_notifications_total", "counter", "Notifications accepted with 202, by delivery.");
-    sb.append("mpr_callback_notifications_total{delivered=\"live\"} ").append(callbackPostedLive.sum()).append('\n');
-    sb.append("mpr_callback_notifications_total{delivered=\"pending\"} ").append(callbackPostedPending.sum())
-        .append('\n');
+    StringBuilder sb = new StringBuilder(registry.scrape());
     Supplier<PushStats> p = push;
     if (p != null) {
       PushMetrics.render(sb, p.get());
     }
-    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    gauge(sb, "mpr_jvm_memory_heap_used_bytes", "Used JVM heap.", heap.getUsed());
-    gauge(sb, "mpr_jvm_memory_heap_max_bytes", "Maximum JVM heap (-1 when undefined).", heap.getMax());
-    header(sb, "mpr_process_uptime_seconds", "gauge", "Time since the JVM started.");
-    sb.append("mpr_process_uptime_seconds ").append(seconds(ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L))
-        .append('\n');
     return sb.toString();
   }
 
-  private static void gauge(StringBuilder sb, String name, String help, long value) {
-    header(sb, name, "gauge", help);
-    sb.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static void header(StringBuilder sb, String name, String type, String help) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
-
-  private static String escape(String labelValue) {
-    return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  private static String seconds(long nanos) {
-    return String.format(Locale.ROOT, "%.6f", nanos / 1e9);
-  }
-
-  /** A cumulative histogram with fixed buckets. */
-  private static final class Histogram {
-    private final LongAdder[] counts = new LongAdder[BUCKETS.length];
-    private final LongAdder count = new LongAdder();
-    private final LongAdder sumNanos = new LongAdder();
-
-    Histogram() {
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] = new LongAdder();
-      }
-    }
-
-    void observe(long nanos) {
-      double s = nanos / 1e9;
-      for (int i = 0; i < BUCKETS.length; i++) {
-        if (s <= BUCKETS[i]) {
-          counts[i].increment();
-          break;
-        }
-      }
-      count.increment();
-      sumNanos.add(nanos);
-    }
-
-    void render(StringBuilder sb, String method) {
-      long total = count.sum();
-      long cumulative = 0;
-      for (int i = 0; i < BUCKETS.length; i++) {
-        cumulative += counts[i].sum();
-        sb.append("mpr_rpc_request_duration_seconds_bucket{method=\"").append(method).append("\",le=\"")
-            .append(BUCKET_LABELS[i]).append("\"} ").append(Math.min(cumulative, total)).append('\n');
-      }
-      sb.append("mpr_rpc_request_duration_seconds_bucket{method=\"").append(method).append("\",le=\"+Inf\"} ")
-          .append(Math.max(total, cumulative)).append('\n');
-      sb.append("mpr_rpc_request_duration_seconds_sum{method=\"").append(method).append("\"} ")
-          .append(seconds(sumNanos.sum())).append('\n');
-      sb.append("mpr_rpc_request_duration_seconds_count{method=\"").append(method).append("\"} ")
-          .append(Math.max(total, cumulative)).append('\n');
-    }
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
   }
 }

@@ -129,6 +129,7 @@ public final class ServerRuntime {
           transport.ioHandlerFactory());
       workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("mpr-io"),
           transport.ioHandlerFactory());
+      metrics.eventLoops(bossGroup, workerGroup);
       PickupQueue q = queue;
       if (config.tls() != null) {
         tls = TlsContexts.open(config.tls());
@@ -329,6 +330,7 @@ public final class ServerRuntime {
     if (tls != null) {
       tls.close();
     }
+    metrics.close();
     log.info("MPR server stopped");
   }
 
