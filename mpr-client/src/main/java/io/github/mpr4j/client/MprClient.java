@@ -79,6 +79,7 @@ public interface MprClient extends MessagePickupRepository {
     private int maxReconnectAttempts = UNLIMITED;
     private String authToken;
     private int maxInFlight = 256;
+    private int maxWaitingCalls = 10_000;
     private int maxFrameBytes = 64 * 1024 * 1024;
     private Executor callbackExecutor;
     private ConnectionInfoProvider connectionInfoProvider;
@@ -163,6 +164,17 @@ public interface MprClient extends MessagePickupRepository {
      */
     public Builder maxInFlight(int maxInFlight) {
       this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /**
+     * The most calls that wait in the client to be sent: while it is not connected, and while
+     * {@link #maxInFlight(int)} requests are in flight. A call beyond it fails at once with a
+     * {@link MprQueueFullException} (it was not sent). Each waiting call keeps its parameters (an addMessage
+     * its payload) in memory. 0: no call waits. Default 10,000.
+     */
+    public Builder maxWaitingCalls(int maxWaitingCalls) {
+      this.maxWaitingCalls = maxWaitingCalls;
       return this;
     }
 
@@ -253,6 +265,9 @@ public interface MprClient extends MessagePickupRepository {
       if (maxInFlight < 1) {
         throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
       }
+      if (maxWaitingCalls < 0) {
+        throw new IllegalArgumentException("maxWaitingCalls must not be negative, not " + maxWaitingCalls);
+      }
       if (maxFrameBytes < 1024) {
         throw new IllegalArgumentException("maxFrameBytes must be at least 1024, not " + maxFrameBytes);
       }
@@ -260,7 +275,7 @@ public interface MprClient extends MessagePickupRepository {
         throw new IllegalArgumentException("authToken must be printable ASCII without spaces");
       }
       ClientSettings settings = new ClientSettings(uri, requestTimeout, connectTimeout, reconnectInitialDelay,
-          reconnectMaxDelay, reconnectJitter, maxReconnectAttempts, authToken, maxInFlight, maxFrameBytes,
+          reconnectMaxDelay, reconnectJitter, maxReconnectAttempts, authToken, maxInFlight, maxWaitingCalls, maxFrameBytes,
           callbackExecutor, connectionInfoProvider, waitWhileDisconnected,
           connectionStateListener == null ? new ConnectionStateListener() {} : connectionStateListener,
           pingInterval, sslContext);

@@ -18,6 +18,7 @@ public record ClientSettings(
     int maxReconnectAttempts,
     String authToken,
     int maxInFlight,
+    int maxWaitingCalls,
     int maxFrameBytes,
     Executor callbackExecutor,
     ConnectionInfoProvider connectionInfoProvider,

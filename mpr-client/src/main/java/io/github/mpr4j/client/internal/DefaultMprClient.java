@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mpr4j.client.ConnectionInfo;
 import io.github.mpr4j.client.ConnectionStateListener;
 import io.github.mpr4j.client.MprClient;
+import io.github.mpr4j.client.MprQueueFullException;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
@@ -122,6 +123,8 @@ public final class DefaultMprClient implements MprClient {
   private final LongObjectHashMap<Pending<?>> inFlight = new LongObjectHashMap<>();
   /** User calls waiting for the connection or for a free in-flight slot, in order. */
   private final ArrayDeque<Pending<?>> waiting = new ArrayDeque<>();
+  /** The calls in {@link #waiting} that are not done yet (timed-out ones stay in the deque until polled). */
+  private int waitingCount;
   /** The re-subscription and live-session requests of a connection being restored. */
   private final ArrayDeque<Pending<?>> restoring = new ArrayDeque<>();
   private int restoreOutstanding;
@@ -493,10 +496,18 @@ public final class DefaultMprClient implements MprClient {
           + (lastCause == null ? "" : " (last failure: " + lastCause + ")"), lastCause));
       return;
     }
-    link(p);
-    if (state == State.CONNECTED && inFlightCount < settings.maxInFlight() && waiting.isEmpty()) {
+    if (state == State.CONNECTED && inFlightCount < settings.maxInFlight() && waitingCount == 0) {
+      link(p);
       send(p);
+    } else if (waitingCount >= settings.maxWaitingCalls()) {
+      p.fail(new MprQueueFullException(p.method + " was refused: " + waitingCount + " calls already wait to be sent"
+          + (state == State.CONNECTED ? " for a free in-flight slot" : " for the connection to " + settings.uri())
+          + " (maxWaitingCalls " + settings.maxWaitingCalls() + "); the call was not sent",
+          settings.maxWaitingCalls()));
     } else {
+      link(p);
+      p.waiting = true;
+      waitingCount++;
       waiting.add(p);
     }
   }
@@ -550,6 +561,7 @@ public final class DefaultMprClient implements MprClient {
       if (p == null) {
         return;
       }
+      leftWaiting(p);
       if (!p.done) {
         send(p);
       }
@@ -557,6 +569,14 @@ public final class DefaultMprClient implements MprClient {
   }
 
   // ---------------------------------------------------------------- the list of outstanding calls
+
+  /** A call leaves the waiting queue: sent, timed out or dropped. */
+  private void leftWaiting(Pending<?> p) {
+    if (p.waiting) {
+      p.waiting = false;
+      waitingCount--;
+    }
+  }
 
   private void link(Pending<?> p) {
     p.linked = true;
@@ -596,6 +616,7 @@ public final class DefaultMprClient implements MprClient {
     while (head != null && head.deadlineNanos - now <= 0) {
       Pending<?> p = head;
       unlink(p);
+      leftWaiting(p);
       boolean sent = p.id != 0 && inFlight.remove(p.id) != null;
       if (sent) {
         inFlightCount--;
@@ -857,11 +878,13 @@ public final class DefaultMprClient implements MprClient {
   private void failWaiting(Throwable e) {
     for (Pending<?> p : waiting) {
       unlink(p);
+      p.waiting = false;
       if (!p.done) {
         p.fail(e);
       }
     }
     waiting.clear();
+    waitingCount = 0;
   }
 
   private void closeOnLoop(MprTransportException cause) {

@@ -35,6 +35,8 @@ final class Pending<T> implements Runnable {
   Pending<?> prev;
   Pending<?> next;
   boolean linked;
+  /** In the client's queue of user calls waiting to be sent (counted against maxWaitingCalls). */
+  boolean waiting;
 
   Pending(DefaultMprClient client, String method, Params params, Decoder<T> decoder, CompletableFuture<T> future,
       long deadlineNanos) {
