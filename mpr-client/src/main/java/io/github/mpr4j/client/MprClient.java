@@ -172,6 +172,9 @@ public interface MprClient extends MessagePickupRepository {
      * {@link #maxInFlight(int)} requests are in flight. A call beyond it fails at once with a
      * {@link MprQueueFullException} (it was not sent). Each waiting call keeps its parameters (an addMessage
      * its payload) in memory. 0: no call waits. Default 10,000.
+     *
+     * @param maxWaitingCalls the most waiting calls, 0 or more
+     * @return this builder
      */
     public Builder maxWaitingCalls(int maxWaitingCalls) {
       this.maxWaitingCalls = maxWaitingCalls;

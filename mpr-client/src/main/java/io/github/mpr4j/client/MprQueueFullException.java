@@ -10,9 +10,14 @@ import io.github.mpr4j.protocol.MprTransportException;
  * drained.
  */
 public final class MprQueueFullException extends MprTransportException {
+  private static final long serialVersionUID = 1L;
+
+  /** The bound that was reached. */
   private final int limit;
 
   /**
+   * An exception for a call that was refused.
+   *
    * @param message what was refused and why
    * @param limit the bound that was reached ({@code maxWaitingCalls})
    */
@@ -21,7 +26,11 @@ public final class MprQueueFullException extends MprTransportException {
     this.limit = limit;
   }
 
-  /** The bound that was reached: the client's {@code maxWaitingCalls}. */
+  /**
+   * The bound that was reached.
+   *
+   * @return the client's {@code maxWaitingCalls}
+   */
   public int limit() {
     return limit;
   }
