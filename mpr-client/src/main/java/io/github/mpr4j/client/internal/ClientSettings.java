@@ -21,6 +21,7 @@ public record ClientSettings(
     int maxWaitingCalls,
     int maxFrameBytes,
     Executor callbackExecutor,
+    Executor completionExecutor,
     ConnectionInfoProvider connectionInfoProvider,
     boolean waitWhileDisconnected,
     ConnectionStateListener stateListener,

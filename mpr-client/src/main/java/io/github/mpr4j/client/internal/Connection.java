@@ -106,6 +106,7 @@ final class Connection {
   private final SslContext ssl;
   private final HttpHeaders upgradeHeaders;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Completions completions;
   private volatile boolean connected;
 
   // ---------------------------------------------------------------- event loop only
@@ -127,8 +128,9 @@ final class Connection {
   private final ByteBufSink sink = new ByteBufSink();
   private final JsonRpcRequests.Writer requests = new JsonRpcRequests.Writer(sink);
 
-  Connection(ClientSettings settings, int clientNumber, Events events) {
+  Connection(ClientSettings settings, int clientNumber, Completions completions, Events events) {
     this.settings = settings;
+    this.completions = completions;
     this.events = events;
     this.timeoutNanos = settings.requestTimeout().toNanos();
     this.calls = new CallTable(settings.maxInFlight(), settings.maxWaitingCalls());
@@ -174,16 +176,21 @@ final class Connection {
   /** A new call whose deadline counts from now. */
   <T> Pending<T> newCall(String method, JsonRpcRequests.Params params, Pending.Decoder<T> decoder,
       CompletableFuture<T> future) {
-    return new Pending<>(this, method, params, decoder, future, System.nanoTime() + timeoutNanos);
+    return new Pending<>(this, method, params, decoder, future, System.nanoTime() + timeoutNanos, false);
+  }
+
+  /** Where the futures of user calls and of {@code whenConnected} are completed. */
+  Completions completions() {
+    return completions;
   }
 
   /** Completes when connected (at once when it is); fails when closed. */
   void whenConnected(CompletableFuture<Void> f) {
     onLoop(f, () -> {
       if (state == State.CONNECTED) {
-        f.complete(null);
+        completions.complete(f, null, null);
       } else if (state == State.CLOSED) {
-        f.completeExceptionally(closedException());
+        completions.complete(f, null, closedException());
       } else {
         connectWaiters.add(f);
       }
@@ -431,7 +438,8 @@ final class Connection {
 
   private void restoreRequest(Channel ch, String method, JsonRpcRequests.Params params, Pending.Decoder<Void> decoder) {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    Pending<Void> p = newCall(method, params, decoder, f);
+    // completed on the loop: the listener below reads the connection's state
+    Pending<Void> p = new Pending<>(this, method, params, decoder, f, System.nanoTime() + timeoutNanos, true);
     restoreOutstanding++;
     f.whenComplete((v, error) -> {
       // completed on the loop
@@ -460,7 +468,7 @@ final class Connection {
     LOG.log(System.Logger.Level.DEBUG, "connected to {0}, {1} live sessions restored", settings.uri(), sessions.size());
     events.stateChanged(ConnectionStateListener::connected);
     for (CompletableFuture<Void> f : connectWaiters) {
-      f.complete(null);
+      completions.complete(f, null, null);
     }
     connectWaiters.clear();
     pump();
@@ -541,7 +549,7 @@ final class Connection {
     failRestoring(cause);
     calls.failAll(cause);
     for (CompletableFuture<Void> f : connectWaiters) {
-      f.completeExceptionally(cause);
+      completions.complete(f, null, cause);
     }
     connectWaiters.clear();
     if (ch != null && ch.isActive()) {

@@ -6,6 +6,7 @@ import io.github.mpr4j.client.ConnectionStateListener;
 import io.github.mpr4j.client.MprClient;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.AddMessageOptions;
+import io.github.mpr4j.protocol.BlockingPickupRepository;
 import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
 import io.github.mpr4j.protocol.GetLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagesReceivedListener;
@@ -41,6 +42,7 @@ import java.util.function.Function;
 public final class DefaultMprClient implements MprClient {
   private static final System.Logger LOG = System.getLogger(DefaultMprClient.class.getName());
   private static final AtomicInteger CLIENTS = new AtomicInteger();
+  private static final java.time.Duration SYNC_MARGIN = java.time.Duration.ofSeconds(5);
 
   private final ClientSettings settings;
   private final Connection connection;
@@ -51,7 +53,8 @@ public final class DefaultMprClient implements MprClient {
   private DefaultMprClient(ClientSettings settings) {
     this.settings = settings;
     int n = CLIENTS.incrementAndGet();
-    this.connection = new Connection(settings, n, new Connection.Events() {
+    Completions completions = Completions.on(settings.completionExecutor(), n);
+    this.connection = new Connection(settings, n, completions, new Connection.Events() {
       @Override
       public void messagesReceived(String connectionId, List<QueuedMessage> messages) {
         deliver(connectionId, messages);
@@ -64,6 +67,7 @@ public final class DefaultMprClient implements MprClient {
 
       @Override
       public void closed() {
+        completions.shutdown();
         if (ownCallbackThread != null) {
           ownCallbackThread.shutdown();
         }
@@ -236,6 +240,12 @@ public final class DefaultMprClient implements MprClient {
     MessagesReceivedListener entry = listener::messagesReceived;
     listeners.add(entry);
     return () -> listeners.remove(entry);
+  }
+
+  @Override
+  public BlockingPickupRepository sync() {
+    // a call fails by itself after requestTimeout; the margin covers the connection info provider
+    return sync(settings.requestTimeout().plus(SYNC_MARGIN));
   }
 
   @Override

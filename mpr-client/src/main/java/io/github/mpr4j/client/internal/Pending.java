@@ -21,6 +21,8 @@ final class Pending<T> implements Runnable {
   final CompletableFuture<T> future;
   final long deadlineNanos;
   final Connection connection;
+  /** Completed on the event loop itself (the client's own restore requests), not on the completion executor. */
+  final boolean onLoop;
 
   /** The JSON-RPC id once sent, else 0. */
   long id;
@@ -34,7 +36,8 @@ final class Pending<T> implements Runnable {
   boolean waiting;
 
   Pending(Connection connection, String method, JsonRpcRequests.Params params, Decoder<T> decoder, CompletableFuture<T> future,
-      long deadlineNanos) {
+      long deadlineNanos, boolean onLoop) {
+    this.onLoop = onLoop;
     this.connection = connection;
     this.method = method;
     this.params = params;
@@ -54,15 +57,23 @@ final class Pending<T> implements Runnable {
     try {
       value = decoder.decode(result);
     } catch (RuntimeException e) {
-      future.completeExceptionally(new io.github.mpr4j.protocol.MprTransportException(
+      finish(null, new io.github.mpr4j.protocol.MprTransportException(
           method + " got an answer the client does not understand: " + e.getMessage(), e));
       return;
     }
-    future.complete(value);
+    finish(value, null);
   }
 
   void fail(Throwable cause) {
     done = true;
-    future.completeExceptionally(cause);
+    finish(null, cause);
+  }
+
+  private void finish(T value, Throwable error) {
+    if (onLoop) {
+      Completions.completeHere(future, value, error);
+    } else {
+      connection.completions().complete(future, value, error);
+    }
   }
 }
