@@ -2,6 +2,7 @@ package io.github.mpr4j.client;
 
 import io.github.mpr4j.client.internal.ClientSettings;
 import io.github.mpr4j.client.internal.DefaultMprClient;
+import io.github.mpr4j.protocol.BlockingPickupRepository;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import java.net.URI;
 import java.time.Duration;
@@ -29,10 +30,11 @@ import javax.net.ssl.SSLContext;
  * with a {@code NullPointerException}). Results and failures come through the returned futures, which fail with
  * {@link io.github.mpr4j.protocol.MprRpcException} when the server answered with an error and with
  * {@link io.github.mpr4j.protocol.MprTransportException} when no answer came (timeout, lost connection,
- * closed client). The futures are completed on the client's I/O thread: stages added with
- * {@code thenApply}, {@code thenAccept} etc. run there and must not block; use the {@code ...Async}
- * variants for slow work. The messagesReceived listeners and the {@link ConnectionStateListener} run on
- * the callback executor instead, one call at a time, in order.
+ * closed client). The futures are completed on the completion executor (by default two threads of the
+ * client's own, see {@link Builder#completionExecutor}), never on the client's I/O thread, so a stage added
+ * with {@code thenApply}, {@code thenAccept} etc. that blocks does not stall the socket. The messagesReceived
+ * listeners and the {@link ConnectionStateListener} run on the callback executor, one call at a time, in
+ * order.
  *
  * <p><b>Reconnection.</b> When the socket drops, requests in flight fail (whether they took effect is
  * unknown, so none is resent), and the client reconnects with exponential backoff and jitter, re-subscribes
@@ -65,6 +67,16 @@ public interface MprClient extends MessagePickupRepository {
   /** Sends a ping; completes when the server answers {@code "pong"}. */
   CompletableFuture<Void> ping();
 
+  /**
+   * A blocking view of this client whose calls wait at most {@code requestTimeout} plus 5 s (their futures
+   * fail after {@code requestTimeout} by themselves; the margin covers the connection info provider). Do not
+   * use it in a stage of one of this client's futures: see {@link BlockingPickupRepository}.
+   *
+   * @return the view
+   */
+  @Override
+  BlockingPickupRepository sync();
+
   /** Builds an {@link MprClient}. Every setting but the URI has a default. */
   final class Builder {
     /** {@link #maxReconnectAttempts(int)} without a bound: the client never gives up (the default). */
@@ -79,8 +91,10 @@ public interface MprClient extends MessagePickupRepository {
     private int maxReconnectAttempts = UNLIMITED;
     private String authToken;
     private int maxInFlight = 256;
+    private int maxWaitingCalls = 10_000;
     private int maxFrameBytes = 64 * 1024 * 1024;
     private Executor callbackExecutor;
+    private Executor completionExecutor;
     private ConnectionInfoProvider connectionInfoProvider;
     private boolean waitWhileDisconnected = true;
     private ConnectionStateListener connectionStateListener;
@@ -166,6 +180,20 @@ public interface MprClient extends MessagePickupRepository {
       return this;
     }
 
+    /**
+     * The most calls that wait in the client to be sent: while it is not connected, and while
+     * {@link #maxInFlight(int)} requests are in flight. A call beyond it fails at once with a
+     * {@link MprQueueFullException} (it was not sent). Each waiting call keeps its parameters (an addMessage
+     * its payload) in memory. 0: no call waits. Default 10,000.
+     *
+     * @param maxWaitingCalls the most waiting calls, 0 or more
+     * @return this builder
+     */
+    public Builder maxWaitingCalls(int maxWaitingCalls) {
+      this.maxWaitingCalls = maxWaitingCalls;
+      return this;
+    }
+
     /** The largest WebSocket message the client accepts from the server; larger close the socket. Default 64 MiB. */
     public Builder maxFrameBytes(int maxFrameBytes) {
       this.maxFrameBytes = maxFrameBytes;
@@ -179,6 +207,21 @@ public interface MprClient extends MessagePickupRepository {
      */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * The executor that completes the futures of the calls, so that stages added without an executor
+     * ({@code thenApply}, {@code thenAccept}, {@code whenComplete}...) run there and not on the client's I/O
+     * thread: a stage that blocks holds up that executor, never the socket. The client does not shut it down.
+     * {@code Runnable::run} completes them on the I/O thread (the least overhead per call; stages must then
+     * never block). Default: a pool of two daemon threads of the client's own.
+     *
+     * @param executor the executor of the completions
+     * @return this builder
+     */
+    public Builder completionExecutor(Executor executor) {
+      this.completionExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
@@ -253,6 +296,9 @@ public interface MprClient extends MessagePickupRepository {
       if (maxInFlight < 1) {
         throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
       }
+      if (maxWaitingCalls < 0) {
+        throw new IllegalArgumentException("maxWaitingCalls must not be negative, not " + maxWaitingCalls);
+      }
       if (maxFrameBytes < 1024) {
         throw new IllegalArgumentException("maxFrameBytes must be at least 1024, not " + maxFrameBytes);
       }
@@ -260,8 +306,8 @@ public interface MprClient extends MessagePickupRepository {
         throw new IllegalArgumentException("authToken must be printable ASCII without spaces");
       }
       ClientSettings settings = new ClientSettings(uri, requestTimeout, connectTimeout, reconnectInitialDelay,
-          reconnectMaxDelay, reconnectJitter, maxReconnectAttempts, authToken, maxInFlight, maxFrameBytes,
-          callbackExecutor, connectionInfoProvider, waitWhileDisconnected,
+          reconnectMaxDelay, reconnectJitter, maxReconnectAttempts, authToken, maxInFlight, maxWaitingCalls, maxFrameBytes,
+          callbackExecutor, completionExecutor, connectionInfoProvider, waitWhileDisconnected,
           connectionStateListener == null ? new ConnectionStateListener() {} : connectionStateListener,
           pingInterval, sslContext);
       return DefaultMprClient.start(settings);

@@ -29,6 +29,7 @@ class MprClientBuilderTest {
     assertEquals("reconnectJitter must be from 0 to 1, not 1.5", refusal(valid().reconnectJitter(1.5)));
     assertEquals("maxReconnectAttempts must be at least 1, not 0", refusal(valid().maxReconnectAttempts(0)));
     assertEquals("maxInFlight must be at least 1, not 0", refusal(valid().maxInFlight(0)));
+    assertEquals("maxWaitingCalls must not be negative, not -1", refusal(valid().maxWaitingCalls(-1)));
     assertEquals("authToken must be printable ASCII without spaces", refusal(valid().authToken("a b")));
   }
 }

@@ -1,5 +1,6 @@
 package io.github.mpr4j.protocol;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -72,6 +73,33 @@ public interface MessagePickupRepository extends AutoCloseable {
    */
   @Override
   void close();
+
+  /**
+   * A blocking view of this repository whose calls wait at most {@link #DEFAULT_SYNC_WAIT} for their
+   * answers; see {@link BlockingPickupRepository} for where not to use it.
+   *
+   * @return the view (cheap: make one where needed)
+   */
+  default BlockingPickupRepository sync() {
+    return sync(DEFAULT_SYNC_WAIT);
+  }
+
+  /**
+   * A blocking view of this repository whose calls wait at most {@code maxWait} for their answers.
+   *
+   * @param maxWait how long a call of the view waits, at most, for its future
+   * @return the view
+   * @throws IllegalArgumentException when {@code maxWait} is not positive
+   */
+  default BlockingPickupRepository sync(Duration maxWait) {
+    if (maxWait == null || maxWait.isNegative() || maxWait.isZero()) {
+      throw new IllegalArgumentException("maxWait must be positive, not " + maxWait);
+    }
+    return new SyncView(this, maxWait);
+  }
+
+  /** How long the calls of {@link #sync()} wait, at most: 60 s. */
+  Duration DEFAULT_SYNC_WAIT = Duration.ofSeconds(60);
 
   /** A handle on a listener registration. */
   @FunctionalInterface

@@ -1,6 +1,7 @@
 package io.github.mpr4j.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.mpr4j.protocol.jsonrpc.JsonRpcRequests;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -8,12 +9,6 @@ import java.util.concurrent.CompletableFuture;
  * once submitted; it is also the task that submits it ({@link #run()}), to save an allocation per call.
  */
 final class Pending<T> implements Runnable {
-  /** Writes the params of a request (the object after {@code "params":}), or nothing. */
-  @FunctionalInterface
-  interface Params {
-    void write(JsonOut g);
-  }
-
   /** Turns the {@code result} of a success answer into the call's value; runs on the event loop. */
   @FunctionalInterface
   interface Decoder<T> {
@@ -21,24 +16,29 @@ final class Pending<T> implements Runnable {
   }
 
   final String method;
-  final Params params;
+  final JsonRpcRequests.Params params;
   final Decoder<T> decoder;
   final CompletableFuture<T> future;
   final long deadlineNanos;
-  final DefaultMprClient client;
+  final Connection connection;
+  /** Completed on the event loop itself (the client's own restore requests), not on the completion executor. */
+  final boolean onLoop;
 
   /** The JSON-RPC id once sent, else 0. */
   long id;
   /** Completed (answered, failed or timed out). */
   boolean done;
-  /** Neighbours in the client's list of outstanding calls, oldest first. */
+  /** Neighbours in the {@link CallTable}'s list of outstanding calls, oldest first. */
   Pending<?> prev;
   Pending<?> next;
   boolean linked;
+  /** In the client's queue of user calls waiting to be sent (counted against maxWaitingCalls). */
+  boolean waiting;
 
-  Pending(DefaultMprClient client, String method, Params params, Decoder<T> decoder, CompletableFuture<T> future,
-      long deadlineNanos) {
-    this.client = client;
+  Pending(Connection connection, String method, JsonRpcRequests.Params params, Decoder<T> decoder, CompletableFuture<T> future,
+      long deadlineNanos, boolean onLoop) {
+    this.onLoop = onLoop;
+    this.connection = connection;
     this.method = method;
     this.params = params;
     this.decoder = decoder;
@@ -48,7 +48,7 @@ final class Pending<T> implements Runnable {
 
   @Override
   public void run() {
-    client.submit(this);
+    connection.submit(this);
   }
 
   void complete(JsonNode result) {
@@ -57,15 +57,23 @@ final class Pending<T> implements Runnable {
     try {
       value = decoder.decode(result);
     } catch (RuntimeException e) {
-      future.completeExceptionally(new io.github.mpr4j.protocol.MprTransportException(
+      finish(null, new io.github.mpr4j.protocol.MprTransportException(
           method + " got an answer the client does not understand: " + e.getMessage(), e));
       return;
     }
-    future.complete(value);
+    finish(value, null);
   }
 
   void fail(Throwable cause) {
     done = true;
-    future.completeExceptionally(cause);
+    finish(null, cause);
+  }
+
+  private void finish(T value, Throwable error) {
+    if (onLoop) {
+      Completions.completeHere(future, value, error);
+    } else {
+      connection.completions().complete(future, value, error);
+    }
   }
 }
