@@ -99,11 +99,9 @@ final class Metrics implements AutoCloseable {
     new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(r);
   }
 
-  /** Adds Netty's event loop meters (pending tasks per loop) of the server's groups. */
-  void eventLoops(EventLoopGroup... groups) {
-    for (EventLoopGroup g : groups) {
-      new NettyEventExecutorMetrics(g).bindTo(registry);
-    }
+  /** Adds Netty's event loop meters (workers, pending tasks per loop) of the server's I/O group. */
+  void eventLoops(EventLoopGroup group) {
+    new NettyEventExecutorMetrics(group).bindTo(registry);
   }
 
   /** Records one answered (or, for notifications, executed) request. */

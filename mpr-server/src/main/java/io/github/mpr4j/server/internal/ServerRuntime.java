@@ -129,7 +129,7 @@ public final class ServerRuntime {
           transport.ioHandlerFactory());
       workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("mpr-io"),
           transport.ioHandlerFactory());
-      metrics.eventLoops(bossGroup, workerGroup);
+      metrics.eventLoops(workerGroup); // the I/O loops; the accept loop's one thread would collide with their names
       PickupQueue q = queue;
       if (config.tls() != null) {
         tls = TlsContexts.open(config.tls());
