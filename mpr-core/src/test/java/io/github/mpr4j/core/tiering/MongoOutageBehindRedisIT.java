@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class MongoOutageBehindRedisTest {
+class MongoOutageBehindRedisIT {
 
   private static PickupQueue queue(RedisBackend backend, TieredQueueStore store) {
     return PickupQueue.builder().store(store).liveSessions(backend.liveSessions()).deliveryBus(backend.deliveryBus())

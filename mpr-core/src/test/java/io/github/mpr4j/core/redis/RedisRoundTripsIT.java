@@ -30,7 +30,7 @@ import redis.clients.jedis.JedisMonitor;
 /** Each repository operation is one Redis command (one round trip), counted by Redis itself. */
 @Timeout(60)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class RedisRoundTripsTest {
+class RedisRoundTripsIT {
   private static final java.util.Set<String> CONNECTION_HANDSHAKE = java.util.Set.of("hello", "client");
   private RedisServers.Node node;
   private RedisBackend redis;

@@ -12,7 +12,7 @@ import java.time.Duration;
  * The store contract on Redis (one node) in front of MongoDB, with a threshold of zero and a mover running
  * every 10 ms (20 messages a step): messages move to MongoDB while the contract runs.
  */
-class TieredStoreContractTest extends QueueStoreContract {
+class TieredStoreContractIT extends QueueStoreContract {
   private RedisBackend backend;
 
   /** Settings that move everything at once, every few milliseconds. */

@@ -1,7 +1,7 @@
 package io.github.mpr4j.core.redis;
 
 /** Two instances on one Redis node. */
-class RedisSingleInstancesTest extends RedisInstancesContract {
+class RedisSingleInstancesIT extends RedisInstancesContract {
   private RedisServers.Node node;
 
   @Override

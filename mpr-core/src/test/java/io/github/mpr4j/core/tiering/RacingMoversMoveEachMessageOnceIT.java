@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(60)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class RacingMoversMoveEachMessageOnceTest {
+class RacingMoversMoveEachMessageOnceIT {
   private static final long NOW = System.currentTimeMillis();
 
   @ParameterizedTest(name = "paused {0}, client drains before resuming {1}, write-through {2}, lease {3}")

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class AMoverKilledMidMoveLosesAndDuplicatesNothingTest {
+class AMoverKilledMidMoveLosesAndDuplicatesNothingIT {
   private static final long NOW = System.currentTimeMillis();
 
   /** Ends the mover where it is, as kill -9 would: no undo, no lease release. */

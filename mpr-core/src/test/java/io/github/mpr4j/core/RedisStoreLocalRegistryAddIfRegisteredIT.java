@@ -7,7 +7,7 @@ import io.github.mpr4j.core.store.CallbackRegistries;
  * {@link PickupQueue#addIfRegistered} on the Redis store with a registry that Redis does not keep: the
  * check and the count come first, then the one-step append.
  */
-class RedisStoreLocalRegistryAddIfRegisteredTest extends RedisAddIfRegisteredTest {
+class RedisStoreLocalRegistryAddIfRegisteredIT extends RedisAddIfRegisteredIT {
   @Override
   protected CallbackRegistry registry() {
     return CallbackRegistries.inMemory();

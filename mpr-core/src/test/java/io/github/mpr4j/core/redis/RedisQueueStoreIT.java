@@ -4,7 +4,7 @@ import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.store.QueueStoreContract;
 
 /** The store contract on a single Redis node. */
-class RedisQueueStoreTest extends QueueStoreContract {
+class RedisQueueStoreIT extends QueueStoreContract {
   private RedisBackend backend;
 
   @Override

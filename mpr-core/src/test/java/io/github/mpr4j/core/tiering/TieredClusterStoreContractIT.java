@@ -4,7 +4,7 @@ import io.github.mpr4j.core.redis.RedisServers;
 import io.github.mpr4j.core.redis.RedisSettings;
 
 /** The store contract on a 3-master Redis Cluster in front of MongoDB, messages moving during the test. */
-class TieredClusterStoreContractTest extends TieredStoreContractTest {
+class TieredClusterStoreContractIT extends TieredStoreContractIT {
   @Override
   protected RedisSettings redis() {
     return RedisSettings.cluster(RedisServers.cluster().nodes());

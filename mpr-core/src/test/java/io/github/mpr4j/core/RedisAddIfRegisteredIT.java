@@ -6,7 +6,7 @@ import io.github.mpr4j.core.redis.RedisSettings;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 
 /** {@link PickupQueue#addIfRegistered} on one Redis node: one script checks, counts and appends. */
-class RedisAddIfRegisteredTest extends AddIfRegisteredContract {
+class RedisAddIfRegisteredIT extends AddIfRegisteredContract {
   protected RedisBackend backend;
 
   protected RedisSettings settings() {

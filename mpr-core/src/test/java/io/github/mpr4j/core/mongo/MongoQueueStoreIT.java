@@ -4,7 +4,7 @@ import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.store.QueueStoreContract;
 
 /** The store contract on MongoDB (an in-process mongo-java-server, the real driver). */
-class MongoQueueStoreTest extends QueueStoreContract {
+class MongoQueueStoreIT extends QueueStoreContract {
 
   @Override
   protected QueueStore newStore() {

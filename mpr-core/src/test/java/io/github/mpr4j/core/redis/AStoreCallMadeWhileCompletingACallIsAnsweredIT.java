@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Completions of Redis calls run on the pipeline's sender threads. A synchronous store call made there (an
  * action that depends on a reply) must be answered, not wait behind the very thread that waits for it.
  */
-class AStoreCallMadeWhileCompletingACallIsAnsweredTest {
+class AStoreCallMadeWhileCompletingACallIsAnsweredIT {
   private final RedisBackend backend = RedisBackend.connect(RedisSettings.single(RedisServers.single().uri()));
 
   @AfterEach

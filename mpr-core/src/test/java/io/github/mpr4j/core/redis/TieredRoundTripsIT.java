@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * first message of an empty connection, which enters the mover's index) and one per take, once the
  * connection's cold tier is known to hold nothing visible. The mover is idle here (a long interval).
  */
-class TieredRoundTripsTest extends RedisRoundTripsTest {
+class TieredRoundTripsIT extends RedisRoundTripsIT {
 
   @Override
   QueueStore store(RedisBackend redis) {

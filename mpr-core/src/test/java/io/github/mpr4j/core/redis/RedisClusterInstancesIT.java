@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** Two instances on a 3-master Redis Cluster, whose bus uses sharded channels. */
-class RedisClusterInstancesTest extends RedisInstancesContract {
+class RedisClusterInstancesIT extends RedisInstancesContract {
   private RedisServers.Cluster cluster;
 
   @Override

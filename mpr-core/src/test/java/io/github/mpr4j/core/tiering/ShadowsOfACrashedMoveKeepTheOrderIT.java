@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class ShadowsOfACrashedMoveKeepTheOrderTest {
+class ShadowsOfACrashedMoveKeepTheOrderIT {
   private static final long NOW = System.currentTimeMillis();
   private static final long EARLY = NOW - 9_000;
   private static final long LATE = NOW - 5_000;
@@ -48,7 +48,7 @@ class ShadowsOfACrashedMoveKeepTheOrderTest {
       expected.add("c" + i);
     }
     assertEquals(2, dying.mover().runOnce(NOW - 7_000), "m0 and b moved");
-    assertThrows(AMoverKilledMidMoveLosesAndDuplicatesNothingTest.Killed.class, () -> dying.mover().runOnce(NOW));
+    assertThrows(AMoverKilledMidMoveLosesAndDuplicatesNothingIT.Killed.class, () -> dying.mover().runOnce(NOW));
     dying.mover().abandon();
     assertEquals(15, f.hotCount("c"), "a1..a7 and c1..c8 are still in Redis");
     return expected;
@@ -61,7 +61,7 @@ class ShadowsOfACrashedMoveKeepTheOrderTest {
       @Override
       public void afterCopy(String connectionId, List<String> ids) {
         if (++copies == 2) {
-          throw new AMoverKilledMidMoveLosesAndDuplicatesNothingTest.Killed();
+          throw new AMoverKilledMidMoveLosesAndDuplicatesNothingIT.Killed();
         }
       }
     };

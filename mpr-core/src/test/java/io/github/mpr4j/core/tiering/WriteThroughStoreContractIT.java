@@ -1,7 +1,7 @@
 package io.github.mpr4j.core.tiering;
 
 /** The store contract in write-through mode (every message in MongoDB first), messages moving during the test. */
-class WriteThroughStoreContractTest extends TieredStoreContractTest {
+class WriteThroughStoreContractIT extends TieredStoreContractIT {
   @Override
   protected boolean writeThrough() {
     return true;

@@ -7,7 +7,7 @@ import io.github.mpr4j.core.spi.CallbackRegistry;
 import org.junit.jupiter.api.AfterEach;
 
 /** The registry contract on a Redis Cluster (its keys are spread over the nodes). */
-class RedisCallbackRegistryTest extends CallbackRegistryContract {
+class RedisCallbackRegistryIT extends CallbackRegistryContract {
   private RedisBackend backend;
 
   @Override

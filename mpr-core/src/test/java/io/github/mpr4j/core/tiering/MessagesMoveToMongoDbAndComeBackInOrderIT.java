@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 /** Messages older than the threshold leave Redis for MongoDB, and reads see one queue in the order of appends. */
 @Timeout(60)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class MessagesMoveToMongoDbAndComeBackInOrderTest {
+class MessagesMoveToMongoDbAndComeBackInOrderIT {
   private static final long NOW = System.currentTimeMillis();
 
   @Test

@@ -4,7 +4,7 @@ import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.store.QueueStoreContract;
 
 /** The store contract on a 3-master Redis Cluster. */
-class RedisClusterQueueStoreTest extends QueueStoreContract {
+class RedisClusterQueueStoreIT extends QueueStoreContract {
   private RedisBackend backend;
 
   @Override

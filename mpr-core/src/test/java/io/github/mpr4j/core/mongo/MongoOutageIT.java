@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 /** MongoDB goes away and comes back: requests fail fast and retryable meanwhile, and nothing answered is lost. */
 @Timeout(90)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class MongoOutageTest {
+class MongoOutageIT {
 
   @Test
   void requests_during_an_outage_fail_retryable_within_the_timeout_and_work_again_after_it() throws Exception {

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(120)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class TieredStoreBehavesLikeAListTest {
+class TieredStoreBehavesLikeAListIT {
   private static final int STEPS = 400;
   private static final String[] CONNECTIONS = {"c0", "c1", "c2"};
   private static final String[] DIDS = {"did:example:alice", "did:example:bob"};

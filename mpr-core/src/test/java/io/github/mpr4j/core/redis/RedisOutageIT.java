@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 /** Redis goes away and comes back: requests fail fast and retryable meanwhile, and nothing answered is lost. */
 @Timeout(90)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class RedisOutageTest {
+class RedisOutageIT {
 
   @Test
   void requests_during_an_outage_fail_retryable_within_the_timeout_and_work_again_after_it() throws Exception {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 /** Appends on MongoDB: idempotent per message id, and the indexes the queries need exist after connect. */
 @Timeout(30)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class MongoAppendTest {
+class MongoAppendIT {
   private static final long NOW = 1_700_000_000_000L;
 
   private static StoredMessage message(String connectionId, String id) {

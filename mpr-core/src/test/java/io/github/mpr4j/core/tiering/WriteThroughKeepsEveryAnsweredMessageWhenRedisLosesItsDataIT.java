@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class WriteThroughKeepsEveryAnsweredMessageWhenRedisLosesItsDataTest {
+class WriteThroughKeepsEveryAnsweredMessageWhenRedisLosesItsDataIT {
   private static final long NOW = System.currentTimeMillis();
 
   @Test

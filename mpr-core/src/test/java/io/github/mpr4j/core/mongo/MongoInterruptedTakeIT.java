@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class MongoInterruptedTakeTest {
+class MongoInterruptedTakeIT {
   private static final long NOW = 1_700_000_000_000L;
   private static final long DEADLINE = NOW + 60_000;
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class RedisConcurrentInstancesTest {
+class RedisConcurrentInstancesIT {
   private static final int THREADS = 6;
   private static final int OPERATIONS = 300;
   private static final List<String> CONNECTIONS = List.of("c1", "c2", "c3");
