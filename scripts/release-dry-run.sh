@@ -113,6 +113,27 @@ for pom in "$base"/*/"$version"/*.pom; do
     fail "$(basename "$pom") makes logback-classic a compile or runtime dependency of its users"
   fi
 done
+# every published jar names its module in its manifest (Automatic-Module-Name): a valid module name, each
+# name once, and no package in two jars (the module path refuses split packages)
+manifests="$work/manifests"
+declare -A module_jar=() package_jar=()
+for jar in "$base"/*/"$version"/*-"$version".jar; do
+  j=$(basename "$jar")
+  rm -rf "$manifests" && mkdir -p "$manifests"
+  (cd "$manifests" && jar xf "$jar" META-INF/MANIFEST.MF)
+  name=$(sed -n 's/^Automatic-Module-Name: *//p' "$manifests/META-INF/MANIFEST.MF" 2>/dev/null | tr -d '\r')
+  if [ -z "$name" ]; then
+    fail "$j has no Automatic-Module-Name in its manifest"
+    continue
+  fi
+  grep -qE '^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$' <<<"$name" || fail "$j: '$name' is not a module name"
+  [ -z "${module_jar[$name]:-}" ] || fail "$j and ${module_jar[$name]} are both module $name"
+  module_jar[$name]=$j
+  for p in $(jar tf "$jar" | sed -n 's:^\(.*\)/[^/]*\.class$:\1:p' | sort -u); do
+    [ -z "${package_jar[$p]:-}" ] || fail "package ${p//\//.} is in $j and in ${package_jar[$p]}"
+    package_jar[$p]=$j
+  done
+done
 push_pom="$base/mpr-push/$version/mpr-push-$version.pom"
 for provider in pushy firebase-admin; do
   grep "<artifactId>$provider</artifactId>" <<<"$(dependencies "$push_pom")" | grep -q '<optional>true</optional>' \

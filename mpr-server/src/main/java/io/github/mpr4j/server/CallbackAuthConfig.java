@@ -1,9 +1,7 @@
 package io.github.mpr4j.server;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.function.Function;
 
 /**
  * Browser authentication of the callback gateway against the backend ({@code MPR_CALLBACK_AUTH_*}): a
@@ -50,29 +48,6 @@ public record CallbackAuthConfig(URI url, Duration timeout, Duration cacheTtl, D
       throw new ConfigurationException(MPR_CALLBACK_MAX_BROWSERS_PER_USER, "must be at least 1, not "
           + maxBrowsersPerUser);
     }
-  }
-
-  /**
-   * The settings, or {@code null} when {@code MPR_CALLBACK_AUTH_URL} is unset (browsers need no token).
-   * {@code get} gives a variable's stripped value, {@code null} when unset.
-   */
-  static CallbackAuthConfig read(Function<String, String> get) {
-    String url = get.apply(MPR_CALLBACK_AUTH_URL);
-    if (url == null) {
-      return null;
-    }
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw new ConfigurationException(MPR_CALLBACK_AUTH_URL, "is not a URL: " + e.getMessage());
-    }
-    return new CallbackAuthConfig(uri,
-        Duration.ofMillis(CallbackConfig.number(get, MPR_CALLBACK_AUTH_TIMEOUT_MS, 2_000)),
-        Duration.ofMillis(CallbackConfig.number(get, MPR_CALLBACK_AUTH_CACHE_MS, 60_000)),
-        Duration.ofMillis(CallbackConfig.number(get, MPR_CALLBACK_AUTH_NEGATIVE_CACHE_MS, 5_000)),
-        (int) Math.min(Integer.MAX_VALUE, CallbackConfig.number(get, MPR_CALLBACK_AUTH_CACHE_ENTRIES, 10_000)),
-        (int) Math.min(Integer.MAX_VALUE, CallbackConfig.number(get, MPR_CALLBACK_MAX_BROWSERS_PER_USER, 100)));
   }
 
   /** The settings as {@code NAME=value} lines (the URL without its query, which may hold a secret). */

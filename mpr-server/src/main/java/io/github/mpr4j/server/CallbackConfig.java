@@ -4,10 +4,9 @@ import io.github.mpr4j.push.WebPushSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * The settings of the callback gateway on APP_PORT, read from the {@code MPR_CALLBACK_*} variables.
@@ -68,9 +67,9 @@ public record CallbackConfig(
     keys = List.copyOf(keys);
     positive(MPR_CALLBACK_TTL_MS, notificationTtl);
     positive(MPR_CALLBACK_IDLE_MS, idleExpiry);
-    min(MPR_CALLBACK_MAX_BODY_BYTES, maxBodyBytes, 2);
-    min(MPR_CALLBACK_MAX_PENDING, maxPending, 1);
-    min(MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, registrationsPerMinute, 1);
+    Env.checkMin(MPR_CALLBACK_MAX_BODY_BYTES, maxBodyBytes, 2);
+    Env.checkMin(MPR_CALLBACK_MAX_PENDING, maxPending, 1);
+    Env.checkMin(MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, registrationsPerMinute, 1);
     Objects.requireNonNull(allowedOrigins, AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS);
     Objects.requireNonNull(unusedTtl, MPR_CALLBACK_UNUSED_TTL_MS);
     if (unusedTtl.isNegative()) {
@@ -94,76 +93,7 @@ public record CallbackConfig(
    * 1000 pending per browser, 60 registrations per source address per minute, base URL from Host, any origin.
    */
   public static CallbackConfig defaults() {
-    return read(name -> null);
-  }
-
-  /** Reads the settings; {@code env} gives a variable's value, blank or {@code null} when unset. */
-  static CallbackConfig read(Function<String, String> env) {
-    Function<String, String> get = name -> {
-      String v = env.apply(name);
-      return v == null || v.isBlank() ? null : v.strip();
-    };
-    return new CallbackConfig(
-        keys(get.apply(MPR_CALLBACK_KEYS)),
-        Duration.ofMillis(number(get, MPR_CALLBACK_TTL_MS, 3_600_000L)),
-        Duration.ofMillis(number(get, MPR_CALLBACK_IDLE_MS, 86_400_000L)),
-        (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_MAX_BODY_BYTES, 64 * 1024)),
-        (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_MAX_PENDING, 1000)),
-        (int) Math.min(Integer.MAX_VALUE, number(get, MPR_CALLBACK_REGISTRATIONS_PER_MINUTE, 60)),
-        get.apply(MPR_CALLBACK_BASE_URL),
-        AllowedOrigins.parse(get.apply(AllowedOrigins.MPR_CALLBACK_ALLOWED_ORIGINS)),
-        CallbackAuthConfig.read(get),
-        Duration.ofMillis(number(get, MPR_CALLBACK_UNUSED_TTL_MS, 0)),
-        webPush(get));
-  }
-
-  /** The Web Push settings, or null when neither VAPID key is set; one without the other stops start-up. */
-  private static WebPushSettings webPush(Function<String, String> get) {
-    String pub = get.apply(MPR_WEBPUSH_VAPID_PUBLIC_KEY);
-    String priv = get.apply(MPR_WEBPUSH_VAPID_PRIVATE_KEY);
-    if (pub == null && priv == null) {
-      return null;
-    }
-    if (pub == null || priv == null) {
-      throw new ConfigurationException(pub == null ? MPR_WEBPUSH_VAPID_PUBLIC_KEY : MPR_WEBPUSH_VAPID_PRIVATE_KEY,
-          "must be set together with " + (pub == null ? MPR_WEBPUSH_VAPID_PRIVATE_KEY : MPR_WEBPUSH_VAPID_PUBLIC_KEY)
-          + " (java -jar <server jar> vapid-keys makes a pair)");
-    }
-    String subject = get.apply(MPR_WEBPUSH_SUBJECT);
-    if (subject == null) {
-      throw new ConfigurationException(MPR_WEBPUSH_SUBJECT, "is required with the VAPID keys: mailto:you@example.com"
-          + " or an https: URL where push services can reach you");
-    }
-    String hosts = get.apply(MPR_WEBPUSH_ENDPOINT_HOSTS);
-    String ca = get.apply(MPR_WEBPUSH_TRUSTED_CA);
-    long ttl = number(get, MPR_WEBPUSH_TTL_MS, 3_600_000L);
-    String urgency = get.apply(MPR_WEBPUSH_URGENCY);
-    int inFlight = (int) Math.min(Integer.MAX_VALUE, number(get, MPR_WEBPUSH_MAX_IN_FLIGHT, 64));
-    String[] names = {MPR_WEBPUSH_VAPID_PUBLIC_KEY, MPR_WEBPUSH_VAPID_PRIVATE_KEY, MPR_WEBPUSH_SUBJECT,
-        MPR_WEBPUSH_TTL_MS, MPR_WEBPUSH_URGENCY, MPR_WEBPUSH_ENDPOINT_HOSTS, MPR_WEBPUSH_TRUSTED_CA,
-        MPR_WEBPUSH_MAX_IN_FLIGHT};
-    if (ca != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(ca))) {
-      throw new ConfigurationException(MPR_WEBPUSH_TRUSTED_CA, "names no readable file: " + ca);
-    }
-    try {
-      return new WebPushSettings(pub, priv, subject, Duration.ofMillis(Math.max(0, ttl)),
-          urgency == null ? "normal" : urgency,
-          hosts == null ? WebPushSettings.DEFAULT_ENDPOINT_HOSTS : List.of(hosts.split(",")),
-          ca == null ? null : java.nio.file.Path.of(ca), inFlight, Duration.ofSeconds(10));
-    } catch (IllegalArgumentException e) {
-      // the settings name their field: publicKey, privateKey, subject, ttl, urgency, endpointHosts, maxInFlight
-      String m = e.getMessage();
-      String[] fields = {"publicKey", "privateKey", "subject", "ttl", "urgency", "endpointHosts", "trustedCa",
-          "maxInFlight"};
-      String variable = MPR_WEBPUSH_VAPID_PRIVATE_KEY;
-      for (int i = 0; i < fields.length; i++) {
-        if (m != null && m.startsWith(fields[i])) {
-          variable = names[i];
-          break;
-        }
-      }
-      throw new ConfigurationException(variable, m);
-    }
+    return CallbackConfigReader.read(Env.of(Map.of()));
   }
 
   /** Whether browsers must present a token that the backend validates. */
@@ -205,44 +135,10 @@ public record CallbackConfig(
     return "CallbackConfig{" + describe().strip().replace("\n  ", ", ") + "}";
   }
 
-  static long number(Function<String, String> get, String name, long defaultValue) {
-    String v = get.apply(name);
-    if (v == null) {
-      return defaultValue;
-    }
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new ConfigurationException(name, "must be an integer, not '" + v + "'");
-    }
-  }
-
-  private static List<String> keys(String v) {
-    if (v == null) {
-      return List.of();
-    }
-    List<String> keys = new ArrayList<>();
-    for (String k : v.split(",", -1)) {
-      if (!k.isBlank()) {
-        keys.add(k.strip());
-      }
-    }
-    if (keys.isEmpty()) {
-      throw new ConfigurationException(MPR_CALLBACK_KEYS, "lists no key (leave it unset to accept every backend)");
-    }
-    return keys;
-  }
-
   private static void positive(String name, Duration d) {
     Objects.requireNonNull(d, name);
     if (d.toMillis() < 1) {
       throw new ConfigurationException(name, "must be at least 1 ms, not " + d.toMillis());
-    }
-  }
-
-  private static void min(String name, int value, int min) {
-    if (value < min) {
-      throw new ConfigurationException(name, "must be at least " + min + ", not " + value);
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.github.mpr4j.server;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -77,56 +76,6 @@ public record PushConfig(
     if (apnsServer != null) {
       serverPort(apnsServer);
     }
-  }
-
-  static PushConfig fromEnvironment(ServerConfig.Env e) {
-    String dataOnly = e.get(NOTIFICATION_DATA_ONLY);
-    boolean silent;
-    if (dataOnly == null) {
-      silent = false;
-    } else if (dataOnly.equalsIgnoreCase("true")) {
-      silent = true;
-    } else if (dataOnly.equalsIgnoreCase("false")) {
-      silent = false;
-    } else {
-      throw new ConfigurationException(NOTIFICATION_DATA_ONLY, "must be true or false, not '" + dataOnly + "'");
-    }
-    String endpoint = e.get(MPR_FCM_ENDPOINT);
-    URI fcm = null;
-    if (endpoint != null) {
-      try {
-        fcm = new URI(endpoint);
-      } catch (URISyntaxException ex) {
-        throw new ConfigurationException(MPR_FCM_ENDPOINT, "is not a URL: " + ex.getMessage());
-      }
-      if (fcm.getHost() == null || !("http".equals(fcm.getScheme()) || "https".equals(fcm.getScheme()))) {
-        throw new ConfigurationException(MPR_FCM_ENDPOINT, "must be an http or https URL, not '" + endpoint + "'");
-      }
-    }
-    return new PushConfig(
-        optionalPath(e, FIREBASE_CFG_FILE),
-        optionalPath(e, APNS_CFG_FILE),
-        optionalPath(e, APNS_PATH_KEY),
-        e.get(APNS_TOPIC),
-        silent,
-        raw(e, MPR_PUSH_TITLE, "New message"),
-        raw(e, MPR_PUSH_BODY, "You have new messages"),
-        Duration.ofMillis(e.integer(MPR_PUSH_DEDUP_WINDOW_MS, 5_000, 0)),
-        e.integer(MPR_PUSH_QUEUE_CAPACITY, 10_000, 1),
-        e.get(MPR_APNS_SERVER),
-        optionalPath(e, MPR_APNS_TRUSTED_CA),
-        e.integer(MPR_APNS_MAX_IN_FLIGHT, 1_500, 1),
-        fcm,
-        e.integer(MPR_FCM_MAX_IN_FLIGHT, 16, 1));
-  }
-
-  private static Path optionalPath(ServerConfig.Env e, String name) {
-    return e.get(name) == null ? null : e.path(name, null);
-  }
-
-  private static String raw(ServerConfig.Env e, String name, String defaultValue) {
-    String v = e.get(name);
-    return v == null ? defaultValue : v;
   }
 
   /** The host of {@link #apnsServer()}. */

@@ -7,11 +7,8 @@ import io.github.mpr4j.core.store.EmbeddedStoreSettings;
 import io.github.mpr4j.core.tiering.TieringSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -146,20 +143,20 @@ public record ServerConfig(
   public static final String MPR_LOG_FORMAT = "MPR_LOG_FORMAT";
 
   public ServerConfig {
-    checkPort(APP_PORT, appPort);
-    checkPort(WS_PORT, wsPort);
+    Env.checkPort(APP_PORT, appPort);
+    Env.checkPort(WS_PORT, wsPort);
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(dataDir, "dataDir");
     authTokens = List.copyOf(authTokens);
-    checkMin(MPR_EMBEDDED_CACHE_MB, embeddedCacheMb, 1);
-    checkMin(MPR_EMBEDDED_MIN_FREE_MB, embeddedMinFreeMb, 0);
-    checkMin(MPR_MAX_FRAME_BYTES, maxFrameBytes, 1);
-    checkMin(MPR_MAX_PAYLOAD_BYTES, maxPayloadBytes, 1);
-    checkMin(MPR_MAX_IN_FLIGHT, maxInFlight, 1);
-    checkMin(MPR_MAX_BATCH_REQUESTS, maxBatchRequests, 1);
-    checkMin(MPR_MAX_TAKE, maxTake, 1);
-    checkMin(MPR_WRITE_BUFFER_HIGH_BYTES, writeBufferHighBytes, 2);
+    Env.checkMin(MPR_EMBEDDED_CACHE_MB, embeddedCacheMb, 1);
+    Env.checkMin(MPR_EMBEDDED_MIN_FREE_MB, embeddedMinFreeMb, 0);
+    Env.checkMin(MPR_MAX_FRAME_BYTES, maxFrameBytes, 1);
+    Env.checkMin(MPR_MAX_PAYLOAD_BYTES, maxPayloadBytes, 1);
+    Env.checkMin(MPR_MAX_IN_FLIGHT, maxInFlight, 1);
+    Env.checkMin(MPR_MAX_BATCH_REQUESTS, maxBatchRequests, 1);
+    Env.checkMin(MPR_MAX_TAKE, maxTake, 1);
+    Env.checkMin(MPR_WRITE_BUFFER_HIGH_BYTES, writeBufferHighBytes, 2);
     Objects.requireNonNull(writeStall, "writeStall");
     if (writeStall.toMillis() < 1) {
       throw new ConfigurationException(MPR_WRITE_STALL_MS, "must be at least 1 ms, not " + writeStall);
@@ -172,7 +169,7 @@ public record ServerConfig(
       throw new ConfigurationException(MPR_WRITE_BUFFER_LIMIT_BYTES, "must be at least " + MPR_WRITE_BUFFER_HIGH_BYTES
           + " (" + writeBufferHighBytes + "), not " + writeBufferLimitBytes);
     }
-    checkMin(MPR_WORKER_THREADS, workerThreads, 1);
+    Env.checkMin(MPR_WORKER_THREADS, workerThreads, 1);
     Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
     if (visibilityTimeout.toMillis() < 1) {
       throw new ConfigurationException(MPR_VISIBILITY_TIMEOUT_MS, "must be at least 1 ms, not " + visibilityTimeout);
@@ -229,23 +226,23 @@ public record ServerConfig(
    * @throws ConfigurationException naming the first variable that is malformed or unsupported
    */
   public static ServerConfig fromEnvironment(Map<String, String> env) {
-    Env e = new Env(env);
-    RedisSettings redis = e.redis();
-    MongoSettings mongo = e.mongo();
-    Store store = e.store(MPR_STORE, redis != null, mongo != null);
-    TieringSettings tiering = e.tiering(mongo);
-    e.logFormat(MPR_LOG_FORMAT);
+    Env e = Env.of(env);
+    RedisSettings redis = RedisConfigReader.read(e);
+    MongoSettings mongo = MongoConfigReader.read(e);
+    Store store = store(e, MPR_STORE, redis != null, mongo != null);
+    TieringSettings tiering = TieringConfigReader.read(e, mongo);
+    logFormat(e, MPR_LOG_FORMAT);
     int maxPayloadBytes = e.integer(MPR_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, 1);
     return new ServerConfig(
         e.port(APP_PORT, 3500),
         e.port(WS_PORT, 3100),
-        e.bindAddress(MPR_BIND_ADDRESS, "0.0.0.0"),
+        bindAddress(e, MPR_BIND_ADDRESS, "0.0.0.0"),
         store,
         e.path(MPR_DATA_DIR, "./data"),
         e.bool(MPR_EMBEDDED_FSYNC, false),
         e.integer(MPR_EMBEDDED_CACHE_MB, 4, 1),
         e.integer(MPR_EMBEDDED_MIN_FREE_MB, EmbeddedStoreSettings.DEFAULT_MIN_FREE_MB, 0),
-        e.tokens(MPR_AUTH_TOKENS),
+        AuthTokensReader.read(e, MPR_AUTH_TOKENS),
         e.integer(MPR_MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, 1),
         maxPayloadBytes,
         e.integer(MPR_MAX_IN_FLIGHT, 256, 1),
@@ -259,11 +256,11 @@ public record ServerConfig(
         e.integer(MPR_WORKER_THREADS, PickupQueue.Settings.DEFAULT_WORKER_THREADS, 1),
         Duration.ofMillis(e.integer(MPR_SHUTDOWN_GRACE_MS, 10_000, 0)),
         redis,
-        CallbackConfig.read(e::get),
-        PushConfig.fromEnvironment(e),
+        CallbackConfigReader.read(e),
+        PushConfigReader.read(e),
         mongo,
         store == Store.TIERED ? tiering : null,
-        TlsConfig.read(e::get));
+        TlsConfigReader.read(e));
   }
 
   /** Whether clients must present a token. */
@@ -354,358 +351,72 @@ public record ServerConfig(
     sb.append("\n  ").append(name).append('=').append(value);
   }
 
-  private static void checkPort(String name, int port) {
-    if (port < 0 || port > 65535) {
-      throw new ConfigurationException(name, "must be a port number from 0 to 65535, not " + port);
+  /** MPR_LOG_FORMAT, which logback.xml reads itself: checked here so that a typo stops start-up. */
+  private static void logFormat(Env e, String name) {
+    String v = e.get(name);
+    if (v != null && !v.equals("text") && !v.equals("json")) {
+      throw new ConfigurationException(name, "must be text or json, not '" + v + "'");
     }
   }
 
-  private static void checkMin(String name, int value, int min) {
-    if (value < min) {
-      throw new ConfigurationException(name, "must be at least " + min + ", not " + value);
+  private static String bindAddress(Env e, String name, String defaultValue) {
+    String v = e.get(name);
+    if (v == null) {
+      return defaultValue;
     }
+    try {
+      InetAddress.getByName(v);
+    } catch (UnknownHostException | SecurityException ex) {
+      throw new ConfigurationException(name, "must be an IP address or a resolvable host name, not '" + v + "'");
+    }
+    return v;
   }
 
-  /** Typed reads of environment variables; every failure names the variable. */
-  static final class Env {
-    private final Map<String, String> env;
-
-    Env(Map<String, String> env) {
-      this.env = Objects.requireNonNull(env, "env");
+  private static Store store(Env e, String name, boolean redisConfigured, boolean mongoConfigured) {
+    String v = e.get(name);
+    if (v == null) {
+      if (redisConfigured && mongoConfigured) {
+        return Store.TIERED;
+      }
+      return redisConfigured ? Store.REDIS : mongoConfigured ? Store.MONGO : Store.EMBEDDED;
     }
-
-    String get(String name) {
-      String v = env.get(name);
-      return v == null || v.isBlank() ? null : v.strip();
+    Store store;
+    switch (v.toLowerCase(Locale.ROOT)) {
+      case "embedded":
+        store = Store.EMBEDDED;
+        break;
+      case "memory":
+        store = Store.MEMORY;
+        break;
+      case "redis":
+        store = Store.REDIS;
+        break;
+      case "mongo":
+        store = Store.MONGO;
+        break;
+      case "tiered":
+        store = Store.TIERED;
+        break;
+      default:
+        throw new ConfigurationException(name, "must be embedded, memory, redis, mongo or tiered, not '" + v + "'");
     }
-
-    int integer(String name, int defaultValue, int min) {
-      String v = get(name);
-      if (v == null) {
-        return defaultValue;
-      }
-      int n;
-      try {
-        n = Integer.parseInt(v);
-      } catch (NumberFormatException ex) {
-        throw new ConfigurationException(name, "must be an integer, not '" + v + "'");
-      }
-      checkMin(name, n, min);
-      return n;
+    boolean needsMongo = store == Store.MONGO || store == Store.TIERED;
+    boolean needsRedis = store == Store.REDIS || store == Store.TIERED;
+    if (needsMongo && !mongoConfigured) {
+      throw new ConfigurationException(MONGODB_URI, "must be set when " + name + " is " + v);
     }
-
-    int port(String name, int defaultValue) {
-      String v = get(name);
-      if (v == null) {
-        return defaultValue;
-      }
-      try {
-        int n = Integer.parseInt(v);
-        checkPort(name, n);
-        return n;
-      } catch (NumberFormatException ex) {
-        throw new ConfigurationException(name, "must be a port number from 0 to 65535, not '" + v + "'");
-      }
+    if (!needsMongo && mongoConfigured) {
+      throw new ConfigurationException(name, "is " + v + ", but " + MONGODB_URI + " is set: unset it, or leave "
+          + name + " unset to use MongoDB" + (redisConfigured ? " behind Redis" : ""));
     }
-
-    boolean bool(String name, boolean defaultValue) {
-      String v = get(name);
-      if (v == null) {
-        return defaultValue;
-      }
-      switch (v.toLowerCase(Locale.ROOT)) {
-        case "true":
-          return true;
-        case "false":
-          return false;
-        default:
-          throw new ConfigurationException(name, "must be true or false, not '" + v + "'");
-      }
+    if (needsRedis && !redisConfigured) {
+      throw new ConfigurationException(REDIS_URL, "must be set (or " + REDIS_NODES + " for a cluster) when "
+          + name + " is " + v);
     }
-
-    /** MPR_LOG_FORMAT, which logback.xml reads itself: checked here so that a typo stops start-up. */
-    void logFormat(String name) {
-      String v = get(name);
-      if (v != null && !v.equals("text") && !v.equals("json")) {
-        throw new ConfigurationException(name, "must be text or json, not '" + v + "'");
-      }
+    if (!needsRedis && redisConfigured) {
+      throw new ConfigurationException(name, "is " + v + ", but " + REDIS_URL + " or " + REDIS_NODES
+          + " is set: unset them, or leave " + name + " unset to use Redis");
     }
-
-    String bindAddress(String name, String defaultValue) {
-      String v = get(name);
-      if (v == null) {
-        return defaultValue;
-      }
-      try {
-        InetAddress.getByName(v);
-      } catch (UnknownHostException | SecurityException ex) {
-        throw new ConfigurationException(name, "must be an IP address or a resolvable host name, not '" + v + "'");
-      }
-      return v;
-    }
-
-    Store store(String name, boolean redisConfigured, boolean mongoConfigured) {
-      String v = get(name);
-      if (v == null) {
-        if (redisConfigured && mongoConfigured) {
-          return Store.TIERED;
-        }
-        return redisConfigured ? Store.REDIS : mongoConfigured ? Store.MONGO : Store.EMBEDDED;
-      }
-      Store store;
-      switch (v.toLowerCase(Locale.ROOT)) {
-        case "embedded":
-          store = Store.EMBEDDED;
-          break;
-        case "memory":
-          store = Store.MEMORY;
-          break;
-        case "redis":
-          store = Store.REDIS;
-          break;
-        case "mongo":
-          store = Store.MONGO;
-          break;
-        case "tiered":
-          store = Store.TIERED;
-          break;
-        default:
-          throw new ConfigurationException(name, "must be embedded, memory, redis, mongo or tiered, not '" + v + "'");
-      }
-      boolean needsMongo = store == Store.MONGO || store == Store.TIERED;
-      boolean needsRedis = store == Store.REDIS || store == Store.TIERED;
-      if (needsMongo && !mongoConfigured) {
-        throw new ConfigurationException(MONGODB_URI, "must be set when " + name + " is " + v);
-      }
-      if (!needsMongo && mongoConfigured) {
-        throw new ConfigurationException(name, "is " + v + ", but " + MONGODB_URI + " is set: unset it, or leave "
-            + name + " unset to use MongoDB" + (redisConfigured ? " behind Redis" : ""));
-      }
-      if (needsRedis && !redisConfigured) {
-        throw new ConfigurationException(REDIS_URL, "must be set (or " + REDIS_NODES + " for a cluster) when "
-            + name + " is " + v);
-      }
-      if (!needsRedis && redisConfigured) {
-        throw new ConfigurationException(name, "is " + v + ", but " + REDIS_URL + " or " + REDIS_NODES
-            + " is set: unset them, or leave " + name + " unset to use Redis");
-      }
-      return store;
-    }
-
-    /** The Redis settings, or null when neither REDIS_URL nor REDIS_NODES is set. */
-    RedisSettings redis() {
-      String type = get(REDIS_TYPE);
-      String url = get(REDIS_URL);
-      String nodes = get(REDIS_NODES);
-      boolean cluster;
-      if (type == null) {
-        if (url == null && nodes == null) {
-          return null;
-        }
-        cluster = url == null;
-      } else {
-        switch (type.toLowerCase(Locale.ROOT)) {
-          case "single":
-            cluster = false;
-            break;
-          case "cluster":
-            cluster = true;
-            break;
-          default:
-            throw new ConfigurationException(REDIS_TYPE, "must be single or cluster, not '" + type + "'");
-        }
-      }
-      RedisSettings settings;
-      if (cluster) {
-        if (nodes == null) {
-          throw new ConfigurationException(REDIS_NODES, "must list the cluster's nodes as host:port,host:port when "
-              + REDIS_TYPE + " is cluster");
-        }
-        List<String> list = new ArrayList<>();
-        for (String n : nodes.split(",")) {
-          if (!n.isBlank()) {
-            list.add(n.strip());
-          }
-        }
-        Map<String, String> natMap = natMap();
-        try {
-          settings = RedisSettings.cluster(list).withNatMap(natMap);
-        } catch (IllegalArgumentException ex) {
-          throw new ConfigurationException(REDIS_NODES, ex.getMessage());
-        }
-      } else {
-        if (url == null) {
-          throw new ConfigurationException(REDIS_URL, "must be set (redis://host:port) when " + REDIS_TYPE
-              + " is single");
-        }
-        try {
-          settings = RedisSettings.single(java.net.URI.create(url));
-        } catch (IllegalArgumentException ex) {
-          // never echo the URL: it may hold a password
-          throw new ConfigurationException(REDIS_URL, "must be a URL like redis://[user:password@]host:port[/db]");
-        }
-      }
-      try {
-        return settings
-            .withTimeout(Duration.ofMillis(integer(MPR_REDIS_TIMEOUT_MS, 2_000, 1)))
-            .withPoolSize(integer(MPR_REDIS_POOL_SIZE, RedisSettings.DEFAULT_POOL_SIZE, 1))
-            .withKeyPrefix(get(MPR_REDIS_KEY_PREFIX) == null ? RedisSettings.DEFAULT_KEY_PREFIX
-                : get(MPR_REDIS_KEY_PREFIX))
-            .withInstanceTtl(Duration.ofMillis(integer(MPR_INSTANCE_TTL_MS, 10_000, 300)));
-      } catch (IllegalArgumentException ex) {
-        throw new ConfigurationException(MPR_REDIS_KEY_PREFIX, ex.getMessage());
-      }
-    }
-
-    /**
-     * The tiering settings (read and checked even when unused), or null without MongoDB. THRESHOLD_TIMESTAMP
-     * is, as in the TypeScript server, the age in milliseconds after which a message moves to MongoDB.
-     */
-    TieringSettings tiering(MongoSettings mongo) {
-      int threshold = integer(THRESHOLD_TIMESTAMP, 60_000, 0);
-      boolean writeThrough = bool(MPR_MONGO_WRITE_THROUGH, false);
-      int threads = integer(MPR_MONGO_THREADS, TieringSettings.DEFAULT_COLD_THREADS, 1);
-      int batch = integer(MPR_TIER_BATCH, TieringSettings.DEFAULT_MOVE_BATCH, 1);
-      if (batch > 10_000) {
-        throw new ConfigurationException(MPR_TIER_BATCH, "must be at most 10000, not " + batch);
-      }
-      int interval = integer(MPR_TIER_INTERVAL_MS, (int) TieringSettings.DEFAULT_MOVE_INTERVAL.toMillis(), 1);
-      int lease = integer(MPR_TIER_LEASE_MS, (int) TieringSettings.DEFAULT_LEASE_TTL.toMillis(), 100);
-      if (lease < 3L * interval) {
-        throw new ConfigurationException(MPR_TIER_LEASE_MS, "must be at least three times " + MPR_TIER_INTERVAL_MS
-            + " (" + interval + "), not " + lease);
-      }
-      if (mongo == null) {
-        return null;
-      }
-      return new TieringSettings(mongo, Duration.ofMillis(threshold), writeThrough, batch, Duration.ofMillis(interval),
-          Duration.ofMillis(lease), threads);
-    }
-
-    /** The MongoDB settings, or null when MONGODB_URI is not set. */
-    MongoSettings mongo() {
-      String uri = get(MONGODB_URI);
-      if (uri == null) {
-        return null;
-      }
-      MongoSettings settings;
-      try {
-        settings = MongoSettings.of(uri);
-      } catch (IllegalArgumentException ex) {
-        // never echo the URI: it may hold a password
-        throw new ConfigurationException(MONGODB_URI, ex.getMessage() != null && ex.getMessage().startsWith("database")
-            ? "names a database MongoDB does not allow: " + ex.getMessage()
-            : "must be a connection string like mongodb://[user:password@]host:port[,host:port][/database][?options]");
-      }
-      String database = get(MPR_MONGO_DATABASE);
-      if (database != null) {
-        try {
-          settings = settings.withDatabase(database);
-        } catch (IllegalArgumentException ex) {
-          throw new ConfigurationException(MPR_MONGO_DATABASE, ex.getMessage());
-        }
-      }
-      settings = settings.withTimeout(Duration.ofMillis(integer(MPR_MONGO_TIMEOUT_MS, 2_000, 1)));
-      String w = get(MPR_MONGO_WRITE_CONCERN);
-      if (w != null) {
-        switch (w.toLowerCase(Locale.ROOT)) {
-          case "majority":
-            break;
-          case "1":
-            settings = settings.withWriteConcern(MongoSettings.Acknowledgement.PRIMARY);
-            break;
-          default:
-            throw new ConfigurationException(MPR_MONGO_WRITE_CONCERN, "must be majority or 1, not '" + w + "'");
-        }
-      }
-      return settings;
-    }
-
-    /**
-     * REDIS_NATMAP as the TypeScript server reads it: {@code externalHost:externalPort:internalHost:internalPort}
-     * entries, comma-separated; a node that announces the internal address is reached at the external one.
-     */
-    private Map<String, String> natMap() {
-      String v = get(REDIS_NATMAP);
-      if (v == null) {
-        return Map.of();
-      }
-      Map<String, String> map = new java.util.LinkedHashMap<>();
-      for (String entry : v.split(",")) {
-        if (entry.isBlank()) {
-          continue;
-        }
-        String[] parts = entry.strip().split(":");
-        if (parts.length != 4) {
-          throw new ConfigurationException(REDIS_NATMAP, "entries are externalHost:externalPort:internalHost:"
-              + "internalPort, not '" + entry.strip() + "'");
-        }
-        map.put(parts[2] + ":" + parts[3], parts[0] + ":" + parts[1]);
-      }
-      try {
-        RedisSettings.cluster(List.of("check:1")).withNatMap(map);
-      } catch (IllegalArgumentException ex) {
-        throw new ConfigurationException(REDIS_NATMAP, ex.getMessage());
-      }
-      return map;
-    }
-
-    Path path(String name, String defaultValue) {
-      String v = get(name);
-      try {
-        return Path.of(v == null ? defaultValue : v);
-      } catch (InvalidPathException ex) {
-        throw new ConfigurationException(name, "is not a valid path: " + ex.getMessage());
-      }
-    }
-
-    List<AuthToken> tokens(String name) {
-      String v = get(name);
-      if (v == null) {
-        return List.of();
-      }
-      List<AuthToken> tokens = new ArrayList<>();
-      int position = 0;
-      for (String entry : v.split(",", -1)) {
-        position++;
-        String e = entry.strip();
-        if (e.isEmpty()) {
-          continue;
-        }
-        int colon = e.lastIndexOf(':');
-        if (colon < 0) {
-          tokens.add(AuthToken.allRights(e));
-          continue;
-        }
-        String secret = e.substring(0, colon);
-        if (secret.isEmpty()) {
-          throw new ConfigurationException(name, "entry " + position + " has an empty token before ':'");
-        }
-        tokens.add(new AuthToken(secret, rights(name, position, e.substring(colon + 1))));
-      }
-      if (tokens.isEmpty()) {
-        throw new ConfigurationException(name, "lists no token (leave it unset to accept every client)");
-      }
-      return tokens;
-    }
-
-    private static Set<AuthToken.Right> rights(String name, int position, String spec) {
-      Set<AuthToken.Right> rights = EnumSet.noneOf(AuthToken.Right.class);
-      for (String r : spec.split("\\+", -1)) {
-        switch (r.strip().toLowerCase(Locale.ROOT)) {
-          case "send":
-            rights.add(AuthToken.Right.SEND);
-            break;
-          case "pickup":
-            rights.add(AuthToken.Right.PICKUP);
-            break;
-          default:
-            // never echo the entry: it holds a secret
-            throw new ConfigurationException(name, "entry " + position
-                + " has an unknown right (rights are send and pickup, joined with '+', as in secret:send+pickup)");
-        }
-      }
-      return rights;
-    }
+    return store;
   }
 }

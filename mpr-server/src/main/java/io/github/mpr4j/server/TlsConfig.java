@@ -1,11 +1,8 @@
 package io.github.mpr4j.server;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * TLS on both ports (wss:// on WS_PORT, https:// on APP_PORT), from PEM files, read from the
@@ -56,54 +53,6 @@ public record TlsConfig(Path certFile, Path keyFile, Path caFile, Duration reloa
   /** Whether WS_PORT clients must present a certificate. */
   public boolean mutual() {
     return caFile != null;
-  }
-
-  /**
-   * Reads the settings; {@code null} when neither certificate nor key is set.
-   *
-   * @throws ConfigurationException when only one of the two is set, a file is not readable, or the interval
-   *     is not a number
-   */
-  static TlsConfig read(Function<String, String> env) {
-    Path cert = file(env, MPR_TLS_CERT_FILE);
-    Path key = file(env, MPR_TLS_KEY_FILE);
-    Path ca = file(env, MPR_TLS_CA_FILE);
-    String reload = env.apply(MPR_TLS_RELOAD_MS);
-    if (cert == null && key == null) {
-      if (ca != null) {
-        throw new ConfigurationException(MPR_TLS_CA_FILE, "needs " + MPR_TLS_CERT_FILE + " and " + MPR_TLS_KEY_FILE);
-      }
-      return null;
-    }
-    if (cert == null || key == null) {
-      String missing = cert == null ? MPR_TLS_CERT_FILE : MPR_TLS_KEY_FILE;
-      throw new ConfigurationException(missing, "must be set when "
-          + (cert == null ? MPR_TLS_KEY_FILE : MPR_TLS_CERT_FILE) + " is (both are PEM files)");
-    }
-    long interval;
-    try {
-      interval = reload == null ? DEFAULT_RELOAD_INTERVAL.toMillis() : Long.parseLong(reload);
-    } catch (NumberFormatException e) {
-      throw new ConfigurationException(MPR_TLS_RELOAD_MS, "must be an integer, not '" + reload + "'");
-    }
-    return new TlsConfig(cert, key, ca, Duration.ofMillis(interval));
-  }
-
-  private static Path file(Function<String, String> env, String name) {
-    String v = env.apply(name);
-    if (v == null) {
-      return null;
-    }
-    Path p;
-    try {
-      p = Path.of(v);
-    } catch (InvalidPathException e) {
-      throw new ConfigurationException(name, "is not a valid path: " + e.getMessage());
-    }
-    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-      throw new ConfigurationException(name, "is not a readable file: " + p);
-    }
-    return p;
   }
 
   /** The settings as {@code NAME=value} lines for the start-up log. */

@@ -1,0 +1,15 @@
+package io.github.mpr4j.core;
+
+import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.store.CallbackRegistries;
+
+/**
+ * {@link PickupQueue#addIfRegistered} on the Redis store with a registry that Redis does not keep: the
+ * check and the count come first, then the one-step append.
+ */
+class RedisStoreLocalRegistryAddIfRegisteredIT extends RedisAddIfRegisteredIT {
+  @Override
+  protected CallbackRegistry registry() {
+    return CallbackRegistries.inMemory();
+  }
+}
