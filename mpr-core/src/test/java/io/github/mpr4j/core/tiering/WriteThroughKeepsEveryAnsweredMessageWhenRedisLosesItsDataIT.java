@@ -43,7 +43,9 @@ class WriteThroughKeepsEveryAnsweredMessageWhenRedisLosesItsDataIT {
       expected.get(2).remove(0);
 
       f.redisNode.flushAll();
-      long later = NOW + 61_000; // the sweep looks at backups older than the threshold and than 60 s
+      // the sweep looks at backups older than the threshold and than 60 s, by the time the backups were written
+      // (the real clock): one minute after now, whenever now is (the fixture's start may take seconds)
+      long later = Math.max(NOW, System.currentTimeMillis()) + 61_000;
       store.mover().runOnce(later);
       store.append(message("c2", "after", later));
       expected.get(2).add("after");
