@@ -85,7 +85,6 @@ class RedisConcurrentInstancesTest {
 
   private static PickupQueue instance(RedisSettings settings) {
     RedisBackend redis = RedisBackend.connect(settings);
-    return PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
-        .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId()).build();
+    return PickupQueue.builder().backend(redis).build();
   }
 }

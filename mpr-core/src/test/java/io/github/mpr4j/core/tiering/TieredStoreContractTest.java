@@ -32,7 +32,7 @@ class TieredStoreContractTest extends QueueStoreContract {
   @Override
   protected QueueStore newStore() {
     backend = RedisBackend.connect(redis());
-    return TieredStores.connect(backend, eager(writeThrough()));
+    return TieredQueueStore.open(backend, eager(writeThrough()), Mover.Hooks.NONE, true);
   }
 
   @Override
