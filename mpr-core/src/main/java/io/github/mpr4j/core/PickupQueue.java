@@ -7,7 +7,7 @@ import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import java.time.Clock;

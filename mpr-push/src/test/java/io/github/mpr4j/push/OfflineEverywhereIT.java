@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mpr4j.core.PickupQueue;
-import io.github.mpr4j.core.store.QueueStoreContract;
+import io.github.mpr4j.core.embedded.QueueStoreContract;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.QueuedMessage;
 import io.github.mpr4j.protocol.RemoveMessagesOptions;

@@ -5,7 +5,7 @@ import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.redis.RedisServers;
 import io.github.mpr4j.core.redis.RedisSettings;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.store.QueueStoreContract;
+import io.github.mpr4j.core.embedded.QueueStoreContract;
 import java.time.Duration;
 
 /**
