@@ -1,7 +1,7 @@
 package io.github.mpr4j.examples;
 
 import io.github.mpr4j.core.PickupQueue;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;

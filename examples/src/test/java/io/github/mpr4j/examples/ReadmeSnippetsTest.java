@@ -34,7 +34,7 @@ class ReadmeSnippetsTest {
   private static final String IMPORTS = String.join("\n",
       "import io.github.mpr4j.client.MprClient;",
       "import io.github.mpr4j.core.PickupQueue;",
-      "import io.github.mpr4j.core.store.QueueStores;",
+      "import io.github.mpr4j.core.embedded.QueueStores;",
       "import io.github.mpr4j.protocol.*;",
       "import io.github.mpr4j.server.testing.MprTestServer;",
       "import java.net.URI;",

@@ -1,12 +1,13 @@
 package io.github.mpr4j.core;
 
 import io.github.mpr4j.core.internal.DefaultPickupQueue;
+import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import java.time.Clock;
@@ -16,8 +17,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The pickup queue of one instance: the repository's logic over a {@link QueueStore}, a {@link LiveSessions}
- * registry and a {@link DeliveryBus}.
+ * The pickup queue of one instance: the repository's logic over one {@link Backend} (Redis, Redis in front
+ * of MongoDB), or over a blocking {@link QueueStore} with a {@link LiveSessions} registry and a {@link
+ * DeliveryBus}, which it adapts to a backend on its bounded worker pool.
  *
  * <p>Each {@link #openRepository()} returns a {@link MessagePickupRepository} that holds the live sessions
  * added through it and receives their messages: the server opens one per WebSocket, an embedded mediator
@@ -45,11 +47,10 @@ public interface PickupQueue extends AutoCloseable {
    * Adds a message for a callback client (the gateway's POST): only if the registration {@code clientId}
    * exists in {@code registry} now and its connection has fewer than {@code maxPending} pending messages;
    * then as {@code addMessage} does, and the outcome tells whether it went to a live session. When the
-   * queue's store also keeps the registry's registrations (Redis: {@link
-   * io.github.mpr4j.core.spi.GuardedAppendStore}), the check, the count, the append and the live-session
-   * look-up are one atomic step and one round trip, and no thread waits for it; otherwise they run one
-   * after the other on one worker (on the caller's thread when store, sessions, bus and registry are all
-   * in memory).
+   * queue's backend keeps the registry's registrations (Redis: its {@link Backend#callbacks() callback
+   * store}), the check, the count, the append and the live-session look-up are one atomic step and one
+   * round trip, and no thread waits for it; otherwise they run one after the other (on the caller's thread
+   * when store, sessions, bus and registry are all in memory).
    *
    * @param message the message; its connectionId must be {@link CallbackRegistry#connectionId(String)
    *     connectionId(clientId)}
@@ -127,6 +128,7 @@ public interface PickupQueue extends AutoCloseable {
 
   /** Builds a {@link PickupQueue}. */
   final class Builder {
+    private Backend backend;
     private QueueStore store;
     private LiveSessions liveSessions;
     private DeliveryBus deliveryBus;
@@ -137,7 +139,23 @@ public interface PickupQueue extends AutoCloseable {
 
     private Builder() {}
 
-    /** Where messages are kept (default: {@link QueueStores#inMemory()}). The queue closes it. */
+    /**
+     * The backend: queues, live sessions and bus in one (for example {@code RedisBackend.connect(...)}).
+     * Instead of {@link #store}, {@link #liveSessions} and {@link #deliveryBus}. The queue closes it.
+     *
+     * @param backend the backend
+     * @return this builder
+     */
+    public Builder backend(Backend backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /**
+     * A blocking store where messages are kept (default: {@link QueueStores#inMemory()}), adapted to a
+     * backend on the queue's worker pool with the {@link #liveSessions} and {@link #deliveryBus}. The queue
+     * closes it.
+     */
     public Builder store(QueueStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
@@ -173,16 +191,25 @@ public interface PickupQueue extends AutoCloseable {
       return this;
     }
 
-    /** This instance's id on the bus (default: a random UUID). */
+    /** This instance's id on the bus (default: the backend's, else a random UUID). */
     public Builder instanceId(String instanceId) {
       this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
       return this;
     }
 
-    /** The queue, started. */
+    /**
+     * The queue, started.
+     *
+     * @throws IllegalStateException when a backend and a store, live sessions or bus are all given
+     */
     public PickupQueue build() {
+      if (backend != null && (store != null || liveSessions != null || deliveryBus != null)) {
+        throw new IllegalStateException("backend: give either a backend, or a store with live sessions and a bus,"
+            + " not both (the backend keeps its own)");
+      }
       return new DefaultPickupQueue(
-          store != null ? store : QueueStores.inMemory(),
+          backend,
+          backend != null ? null : store != null ? store : QueueStores.inMemory(),
           liveSessions,
           deliveryBus,
           pushNotifier,

@@ -1,8 +1,8 @@
 package io.github.mpr4j.core;
 
 import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.store.CallbackRegistries;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.embedded.QueueStores;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 

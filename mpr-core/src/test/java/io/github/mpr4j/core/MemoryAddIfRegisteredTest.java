@@ -1,7 +1,7 @@
 package io.github.mpr4j.core;
 
 import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.store.CallbackRegistries;
+import io.github.mpr4j.core.embedded.CallbackRegistries;
 
 /** {@link PickupQueue#addIfRegistered} on the in-memory store and registry: it runs on the caller's thread. */
 class MemoryAddIfRegisteredTest extends AddIfRegisteredContract {

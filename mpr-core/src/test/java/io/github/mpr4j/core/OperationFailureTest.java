@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mpr4j.core.spi.StoreFullException;
 import io.github.mpr4j.core.spi.StoredMessage;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.MprRpcException;
 import io.github.mpr4j.protocol.MprTransportException;

@@ -16,8 +16,7 @@ class RedisAddIfRegisteredIT extends AddIfRegisteredContract {
   @Override
   protected PickupQueue.Builder builder() {
     backend = RedisBackend.connect(settings());
-    return PickupQueue.builder().store(backend.queueStore()).liveSessions(backend.liveSessions())
-        .deliveryBus(backend.deliveryBus()).instanceId(backend.instanceId());
+    return PickupQueue.builder().backend(backend);
   }
 
   @Override

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.PushRequest;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;
 import io.github.mpr4j.protocol.MessagesReceivedListener;

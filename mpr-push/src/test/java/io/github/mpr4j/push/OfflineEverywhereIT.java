@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mpr4j.core.PickupQueue;
-import io.github.mpr4j.core.internal.LocalDeliveryBus;
-import io.github.mpr4j.core.internal.LocalLiveSessions;
+import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;
@@ -46,8 +45,8 @@ class OfflineEverywhereIT {
     try (MockApns apns = new MockApns(dir)) {
       ApnsSettings settings = ApnsSettings.fromConfigFile(apns.writeConfig(dir), apns.keyFile(), MockApns.TOPIC)
           .withServer("127.0.0.1", apns.port(), apns.caFile());
-      LiveSessions sessions = new LocalLiveSessions();
-      LocalDeliveryBus bus = new LocalDeliveryBus();
+      LiveSessions sessions = LiveSessions.local();
+      DeliveryBus bus = DeliveryBus.local();
       var store = QueueStores.inMemory();
       try (PushService pushA = PushService.builder().apns(settings).liveSessions(sessions).build();
            PushService pushB = PushService.builder().apns(settings).liveSessions(sessions).build();

@@ -3,7 +3,7 @@ package io.github.mpr4j.server;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.mongo.MongoSettings;
 import io.github.mpr4j.core.redis.RedisSettings;
-import io.github.mpr4j.core.store.EmbeddedStoreSettings;
+import io.github.mpr4j.core.embedded.EmbeddedStoreSettings;
 import io.github.mpr4j.core.tiering.TieringSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.mpr4j.core.store.TmpfsMount;
+import io.github.mpr4j.core.embedded.TmpfsMount;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,7 +3,7 @@ package io.github.mpr4j.bench.jmh;
 import io.github.mpr4j.bench.load.BenchPayloads;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.StoredMessage;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.protocol.EncryptedMessage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.mongo.MongoSettings;
 import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.redis.RedisSettings;
-import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
 import io.github.mpr4j.core.tiering.TieredStores;
@@ -98,8 +98,8 @@ public final class TieringBench {
     }
   }
 
-  private static QueueStore open(RedisBackend backend, TieringSettings tiering) {
-    return tiering == null ? backend.queueStore() : TieredStores.connect(backend, tiering);
+  private static Backend open(RedisBackend backend, TieringSettings tiering) {
+    return tiering == null ? backend : TieredStores.connect(backend, tiering);
   }
 
   private static void addThroughput(String name, RedisSettings redis, TieringSettings tiering, int adds, int inFlight,
@@ -108,8 +108,7 @@ public final class TieringBench {
     RedisBackend backend = RedisBackend.connect(redis);
     // the mover stays out of the way: the threshold is far above the run
     TieringSettings idle = tiering == null ? null : tiering.withThreshold(Duration.ofHours(1));
-    try (PickupQueue queue = PickupQueue.builder().store(open(backend, idle)).liveSessions(backend.liveSessions())
-        .deliveryBus(backend.deliveryBus()).instanceId(backend.instanceId()).build()) {
+    try (PickupQueue queue = PickupQueue.builder().backend(open(backend, idle)).build()) {
       MessagePickupRepository repository = queue.openRepository();
       run(repository, adds / 5, inFlight, connections, "warm-up-"); // warm-up
       long start = System.nanoTime();
@@ -145,8 +144,7 @@ public final class TieringBench {
     System.out.printf("tiering: %d messages over %d connections%n", messages, connections);
     RedisBackend backend = RedisBackend.connect(redis);
     TieringSettings idle = TieringSettings.of(mongo).withThreshold(Duration.ofHours(1));
-    try (PickupQueue queue = PickupQueue.builder().store(open(backend, idle)).liveSessions(backend.liveSessions())
-        .deliveryBus(backend.deliveryBus()).instanceId(backend.instanceId()).build()) {
+    try (PickupQueue queue = PickupQueue.builder().backend(open(backend, idle)).build()) {
       run(queue.openRepository(), messages, inFlight, connections, "t-");
     }
     // a mover with a threshold of zero moves them all; the time until Redis holds none is the move
@@ -154,7 +152,7 @@ public final class TieringBench {
     TieringSettings eager = TieringSettings.of(mongo).withThreshold(Duration.ZERO)
         .withLeaseTtl(Duration.ofSeconds(30)).withMoveInterval(Duration.ofMillis(10));
     long start = System.nanoTime();
-    QueueStore store = TieredStores.connect(backend2, eager);
+    Backend store = TieredStores.connect(backend2, eager);
     long deadline = start + TimeUnit.MINUTES.toNanos(30);
     long hot;
     while ((hot = hotMessages(redis, connections)) > 0) {
@@ -170,7 +168,7 @@ public final class TieringBench {
     // reads: a take of 20 (without delete) from connections whose queue is in MongoDB, then after 20 more
     // are added to each: the take spans both tiers; against the same on Redis alone
     RedisBackend backend3 = RedisBackend.connect(redis);
-    QueueStore tiered = TieredStores.connect(backend3, TieringSettings.of(mongo).withThreshold(Duration.ofHours(1)));
+    Backend tiered = TieredStores.connect(backend3, TieringSettings.of(mongo).withThreshold(Duration.ofHours(1)));
     EncryptedMessage payload = EncryptedMessage.ofJson(BenchPayloads.jwe1k());
     long now = System.currentTimeMillis();
     appendEach(tiered, reads, 20, "t-", "h-", payload, now);
@@ -181,7 +179,7 @@ public final class TieringBench {
     backend3.close();
     flush(redis);
     RedisBackend backend4 = RedisBackend.connect(redis);
-    QueueStore redisOnly = backend4.queueStore();
+    Backend redisOnly = backend4;
     appendEach(redisOnly, reads, 120, "r-", "r-", payload, now);
     timeTakes("take 20, Redis alone", redisOnly, reads, "r-", now);
     timeCounts("count, Redis alone", redisOnly, reads, "r-", now);
@@ -191,32 +189,32 @@ public final class TieringBench {
   }
 
   /** Appends {@code perConnection} messages (ids idPrefix + c + "-" + i) to each of {@code connections} connections. */
-  private static void appendEach(QueueStore store, int connections, int perConnection, String connectionPrefix,
+  private static void appendEach(Backend store, int connections, int perConnection, String connectionPrefix,
       String idPrefix, EncryptedMessage payload, long now) {
     for (int c = 0; c < connections; c++) {
       for (int i = 0; i < perConnection; i++) {
         store.append(new StoredMessage(idPrefix + c + "-" + i, connectionPrefix + c, List.of("did:key:bench"), now,
-            payload, 0));
+            payload, 0), 0).join();
       }
     }
   }
 
-  private static void timeTakes(String name, QueueStore store, int connections, String prefix, long now) {
+  private static void timeTakes(String name, Backend store, int connections, String prefix, long now) {
     long start = System.nanoTime();
     int got = 0;
     for (int c = 0; c < connections; c++) {
-      got += store.take(new TakeRequest(prefix + c, null, 20, Long.MAX_VALUE, false, now, now + 600_000)).size();
+      got += store.take(new TakeRequest(prefix + c, null, 20, Long.MAX_VALUE, false, now, now + 600_000)).join().size();
     }
     double ms = (System.nanoTime() - start) / 1e6;
     System.out.printf("  %-48s %6.2f ms per take (one at a time, %d takes, %d messages)%n", name,
         ms / connections, connections, got);
   }
 
-  private static void timeCounts(String name, QueueStore store, int connections, String prefix, long now) {
+  private static void timeCounts(String name, Backend store, int connections, String prefix, long now) {
     long start = System.nanoTime();
     long total = 0;
     for (int c = 0; c < connections; c++) {
-      total += store.count(prefix + c, null, now);
+      total += store.count(prefix + c, null, now).join();
     }
     double ms = (System.nanoTime() - start) / 1e6;
     System.out.printf("  %-48s %6.2f ms per count (%d counts, %d pending in all)%n", name, ms / connections,

@@ -2,18 +2,17 @@ package io.github.mpr4j.core.internal;
 
 import io.github.mpr4j.core.CallbackAdd;
 import io.github.mpr4j.core.PickupQueue;
-import io.github.mpr4j.core.spi.AsyncQueueStore;
+import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.core.spi.BusEvent;
 import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.spi.CallbackStore;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.GuardedAppend;
-import io.github.mpr4j.core.spi.GuardedAppendStore;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.PushRequest;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.spi.SessionRoutingStore;
 import io.github.mpr4j.core.spi.StoreFullException;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
@@ -43,6 +42,8 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -53,53 +54,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pickup queue: runs every repository operation on a bounded worker pool over the SPIs, keeps the
- * holders (repositories) of this instance, and routes bus events to them.
+ * The pickup queue: every repository operation is one path over the {@link Backend}, whatever the backend
+ * is; it keeps the holders (repositories) of this instance and routes bus events to them. A blocking store
+ * is adapted to the backend once ({@link BlockingBackend}), on this queue's bounded worker pool.
  */
 public final class DefaultPickupQueue implements PickupQueue {
   private static final Logger log = LoggerFactory.getLogger(DefaultPickupQueue.class);
   private static final CallbackAdd REFUSED_UNKNOWN = new CallbackAdd(CallbackAdd.Status.UNKNOWN_CLIENT, null);
   private static final CallbackAdd REFUSED_FULL = new CallbackAdd(CallbackAdd.Status.TOO_MANY_PENDING, null);
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-  private final QueueStore store;
-  private final LiveSessions liveSessions;
-  private final DeliveryBus bus;
+  private final Backend backend;
   private final PushNotifier push;
   private final Settings settings;
   private final Clock clock;
   private final String instanceId;
   private final long visibilityMillis;
   private final ThreadPoolExecutor workers;
-  /** The store itself when it can append and find the live session in one step, else null. */
-  private final SessionRoutingStore routingStore;
-  /** The store itself when it has asynchronous forms of the per-request operations, else null. */
-  private final AsyncQueueStore asyncStore;
-  /** Asynchronous store calls whose reply has not come yet (bounded like the worker queue). */
-  private final AtomicInteger asyncInFlight = new AtomicInteger();
-  /** Whether store, sessions and bus never wait for I/O: operations then run on the caller's thread. */
+  /** Whether blocking calls run on the caller's thread: the adapted store, sessions and bus never wait for I/O. */
   private final boolean inline;
+  /**
+   * Whether backend calls are bounded here: the backend was given (an adapted one is bounded by the worker
+   * queue it runs on). Calls whose reply has not come yet are bounded like the worker queue.
+   */
+  private final boolean boundCalls;
+  private final AtomicInteger callsInFlight = new AtomicInteger();
   private final Map<String, HolderRepository> holders = new ConcurrentHashMap<>();
   /** Per connection, the last delivery from the bus still waiting for its fence check (keeps their order). */
   private final Map<String, CompletableFuture<Void>> fenced = new ConcurrentHashMap<>();
+  /** The session ends of closed holders still under way: closing the queue waits for them. */
+  private final Map<CompletableFuture<Boolean>, Boolean> ending = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  public DefaultPickupQueue(QueueStore store, LiveSessions liveSessions, DeliveryBus bus, PushNotifier push,
-      Settings settings, Clock clock, String instanceId) {
-    this.store = store;
-    this.liveSessions = liveSessions != null ? liveSessions : new LocalLiveSessions();
-    this.bus = bus != null ? bus : new LocalDeliveryBus();
+  /**
+   * A queue over {@code backend}, or, when it is {@code null}, over the blocking {@code store}, {@code
+   * liveSessions} (default: local) and {@code bus} (default: local) adapted on the worker pool.
+   */
+  public DefaultPickupQueue(Backend backend, QueueStore store, LiveSessions liveSessions, DeliveryBus bus,
+      PushNotifier push, Settings settings, Clock clock, String instanceId) {
     this.push = push;
     this.settings = settings;
     this.clock = clock;
-    this.instanceId = instanceId != null ? instanceId : UUID.randomUUID().toString();
     this.visibilityMillis = settings.visibilityTimeout().toMillis();
-    this.routingStore = store instanceof SessionRoutingStore r && r.routesFor(this.liveSessions) ? r : null;
-    this.asyncStore = store instanceof AsyncQueueStore a ? a : null;
-    this.inline = store.isNonBlocking() && this.liveSessions.isNonBlocking() && this.bus.isNonBlocking();
     this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(settings.maxQueuedOperations()), new WorkerThreads());
-    this.liveSessions.onRestored(this::restored);
-    this.bus.subscribe(this.instanceId, this::onBusEvent);
+    if (backend != null) {
+      this.backend = backend;
+      this.inline = false;
+      this.boundCalls = true;
+    } else {
+      LiveSessions sessions = liveSessions != null ? liveSessions : LiveSessions.local();
+      DeliveryBus b = bus != null ? bus : DeliveryBus.local();
+      this.inline = BlockingBackend.isNonBlocking(store, sessions, b);
+      this.boundCalls = false;
+      this.backend = new BlockingBackend(store, sessions, b, this::run);
+    }
+    this.instanceId = instanceId != null ? instanceId
+        : this.backend.boundInstanceId().orElseGet(() -> UUID.randomUUID().toString());
+    this.backend.onRestored(this::restored);
+    this.backend.subscribe(this.instanceId, this::onBusEvent);
   }
 
   @Override
@@ -128,9 +141,9 @@ public final class DefaultPickupQueue implements PickupQueue {
       return Optional.of("the pickup queue is closed");
     }
     try {
-      return store.notReadyReason();
+      return backend.notReadyReason();
     } catch (RuntimeException e) {
-      return Optional.of(store.describe() + " is not ready: " + e);
+      return Optional.of(backend.describe() + " is not ready: " + e);
     }
   }
 
@@ -142,68 +155,36 @@ public final class DefaultPickupQueue implements PickupQueue {
   // ---------------------------------------------------------------- operations
 
   CompletableFuture<String> addMessage(AddMessageOptions o) {
-    if (routingStore != null) {
-      return addRouted(o).thenApply(CallbackAdd::messageId);
-    }
-    return run(() -> {
-      long now = clock.millis();
-      String id = MessageIds.next(now);
-      appendAndRoute(o, id, now);
-      return id;
-    });
+    return add(o).thenApply(CallbackAdd::messageId);
   }
 
   /**
-   * Appends a message, as sending when its connection has a live session, and hands it to the session's
-   * holder (else pushes); on a worker, or inline. Returns whether it went to a live session.
+   * Appends a message as pending, or as sending when its connection has a live session (the backend decides
+   * in one atomic step), then hands it to that session's holder, or pushes.
    */
-  private boolean appendAndRoute(AddMessageOptions o, String id, long now) {
-    String connectionId = o.connectionId();
-    // with a live session, the message is stored as sending for its holder: one store write, not two
-    Optional<LiveSession> session = liveSessions.get(connectionId);
-    StoredMessage stored = new StoredMessage(id, connectionId, o.recipientDids(), now, o.payload(),
-        session.isPresent() ? now + visibilityMillis : 0);
-    store.append(stored);
-    if (session.isPresent()) {
-      route(new BusEvent.Delivery(session.get(), List.of(stored.toQueuedMessage())), true, true);
-      return true;
-    }
-    // a session may have been added since we looked, and its mediator may have taken already
-    session = liveSessions.get(connectionId);
-    if (session.isPresent()) {
-      List<StoredMessage> claimed = store.claim(connectionId, List.of(id), now, now + visibilityMillis);
-      if (!claimed.isEmpty()) {
-        route(new BusEvent.Delivery(session.get(), queued(claimed)), true, true);
-      }
-      return true;
-    }
-    push(connectionId, id, o.pushNotificationToken());
-    return false;
-  }
-
-  /**
-   * addMessage on a store that appends and finds the live session in one asynchronous step: no worker
-   * thread waits for it, and the answer follows the store's reply directly.
-   */
-  private CompletableFuture<CallbackAdd> addRouted(AddMessageOptions o) {
+  private CompletableFuture<CallbackAdd> add(AddMessageOptions o) {
     long now = clock.millis();
     StoredMessage pending = pendingMessage(o, now);
-    return runAsync(() -> routingStore.appendRouted(pending, now + visibilityMillis))
-        .thenApply(session -> handOver(pending, session, o));
+    return call(() -> backend.append(pending, now + visibilityMillis))
+        .thenCompose(session -> handOver(pending, session, o));
   }
 
   private static StoredMessage pendingMessage(AddMessageOptions o, long now) {
     return new StoredMessage(MessageIds.next(now), o.connectionId(), o.recipientDids(), now, o.payload(), 0);
   }
 
-  /** After a one-step append: hands the message to its live session's holder, or pushes. */
-  private CallbackAdd handOver(StoredMessage appended, Optional<LiveSession> session, AddMessageOptions o) {
-    if (session.isPresent()) {
-      route(new BusEvent.Delivery(session.get(), List.of(appended.toQueuedMessage())), false, true);
-    } else {
+  /**
+   * After the append: hands the message to its live session's holder (settled before the answer when the
+   * holder is on this instance), or pushes.
+   */
+  private CompletableFuture<CallbackAdd> handOver(StoredMessage appended, Optional<LiveSession> session,
+      AddMessageOptions o) {
+    if (session.isEmpty()) {
       push(appended.connectionId(), appended.id(), o.pushNotificationToken());
+      return CompletableFuture.completedFuture(CallbackAdd.stored(appended.id(), false));
     }
-    return CallbackAdd.stored(appended.id(), session.isPresent());
+    return route(new BusEvent.Delivery(session.get(), List.of(appended.toQueuedMessage())), true)
+        .thenApply(v -> CallbackAdd.stored(appended.id(), true));
   }
 
   @Override
@@ -214,87 +195,21 @@ public final class DefaultPickupQueue implements PickupQueue {
       return CompletableFuture.failedFuture(new IllegalArgumentException("the message's connectionId must be "
           + CallbackRegistry.connectionId(clientId) + ", not " + o.connectionId()));
     }
-    if (routingStore != null && store instanceof GuardedAppendStore guarded && guarded.guards(registry)) {
+    Optional<CallbackStore> own = backend.callbacks().filter(c -> c.registry() == registry);
+    if (own.isPresent()) {
+      // the backend keeps the registrations: check, count, append and session look-up in one step
       long now = clock.millis();
       StoredMessage pending = pendingMessage(o, now);
-      return runAsync(() -> guarded.appendIfRegistered(clientId, maxPending, pending, now + visibilityMillis))
-          .thenApply(r -> r.result() == GuardedAppend.Result.APPENDED ? handOver(pending, r.session(), o)
-              : r.result() == GuardedAppend.Result.UNKNOWN_CLIENT ? REFUSED_UNKNOWN : REFUSED_FULL);
+      return call(() -> own.get().appendIfRegistered(clientId, maxPending, pending, now + visibilityMillis))
+          .thenCompose(r -> r.result() == GuardedAppend.Result.APPENDED ? handOver(pending, r.session(), o)
+              : CompletableFuture.completedFuture(
+                  r.result() == GuardedAppend.Result.UNKNOWN_CLIENT ? REFUSED_UNKNOWN : REFUSED_FULL));
     }
-    if (routingStore != null) {
-      // the registry lives elsewhere: check and count first, then the one-step append
-      return run(registry.isNonBlocking(), () -> registry.exists(clientId, clock.millis()))
-          .thenCompose(exists -> !exists ? CompletableFuture.completedFuture(REFUSED_UNKNOWN)
-              : getAvailableMessageCount(new GetAvailableMessageCountOptions(o.connectionId(), null))
-                  .thenCompose(n -> n >= maxPending ? CompletableFuture.completedFuture(REFUSED_FULL) : addRouted(o)));
-    }
-    return run(inline && registry.isNonBlocking(), () -> {
-      long now = clock.millis();
-      if (!registry.exists(clientId, now)) {
-        return REFUSED_UNKNOWN;
-      }
-      if (store.count(o.connectionId(), null, now) >= maxPending) {
-        return REFUSED_FULL;
-      }
-      String id = MessageIds.next(now);
-      return CallbackAdd.stored(id, appendAndRoute(o, id, now));
-    });
-  }
-
-  /**
-   * Starts an asynchronous store call from the caller's thread: no worker waits for it. Calls whose reply
-   * has not come yet are bounded like the worker queue (-32002 beyond), and failures map as in {@link #run}.
-   */
-  private <T> CompletableFuture<T> runAsync(Supplier<CompletableFuture<T>> call) {
-    if (closed) {
-      return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
-    }
-    if (asyncInFlight.incrementAndGet() > settings.maxQueuedOperations()) {
-      asyncInFlight.decrementAndGet();
-      return CompletableFuture.failedFuture(busy());
-    }
-    CompletableFuture<T> started;
-    try {
-      started = call.get();
-    } catch (RuntimeException e) {
-      started = CompletableFuture.failedFuture(e);
-    }
-    return started.handle((value, failure) -> {
-      asyncInFlight.decrementAndGet();
-      if (failure != null) {
-        throw storeFailure(failure);
-      }
-      return value;
-    });
-  }
-
-  private static RuntimeException storeFailure(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    if (cause instanceof MprException e) {
-      return e;
-    }
-    if (cause instanceof StoreFullException) { // the store logs when it fills up and when it has room again
-      return MprRpcException.diskFull("the store refused the change: " + cause.getMessage(), cause);
-    }
-    log.warn("store operation failed: {}", cause.toString());
-    return MprRpcException.operationFailed("the store failed: " + cause.getMessage(), true, cause);
-  }
-
-  private MprRpcException busy() {
-    return new MprRpcException(RpcErrors.TOO_MANY_REQUESTS,
-        "the server is busy: " + settings.maxQueuedOperations() + " operations are queued",
-        Map.of("retryAfterMs", 100));
-  }
-
-  private void push(String connectionId, String messageId, PushNotificationToken token) {
-    if (token != null && token.token() != null) {
-      try {
-        push.notify(new PushRequest(connectionId, messageId, token));
-      } catch (RuntimeException e) {
-        log.warn("push notifier failed for connection {}: {}", connectionId, e.toString());
-      }
-    }
+    // the registrations live elsewhere: check and count first, then the append
+    return run(registry.isNonBlocking(), () -> registry.exists(clientId, clock.millis()))
+        .thenCompose(exists -> !exists ? CompletableFuture.completedFuture(REFUSED_UNKNOWN)
+            : call(() -> backend.count(o.connectionId(), null, clock.millis()))
+                .thenCompose(n -> n >= maxPending ? CompletableFuture.completedFuture(REFUSED_FULL) : add(o)));
   }
 
   CompletableFuture<List<QueuedMessage>> takeFromQueue(TakeFromQueueOptions o) {
@@ -306,94 +221,89 @@ public final class DefaultPickupQueue implements PickupQueue {
     long limitBytes = o.limitBytes() == null ? Long.MAX_VALUE : o.limitBytes();
     TakeRequest request = new TakeRequest(o.connectionId(), o.recipientDid(), limit, limitBytes, o.deleteMessages(),
         now, now + visibilityMillis);
-    if (asyncStore != null) {
-      return runAsync(() -> asyncStore.takeAsync(request)).thenApply(DefaultPickupQueue::queued);
-    }
-    return run(() -> queued(store.take(request)));
+    return call(() -> backend.take(request)).thenApply(DefaultPickupQueue::queued);
   }
 
   CompletableFuture<Void> removeMessages(RemoveMessagesOptions o) {
     if (o.messageIds().isEmpty()) {
-      return CompletableFuture.completedFuture(null);
+      return DONE;
     }
-    if (asyncStore != null) {
-      return runAsync(() -> asyncStore.removeAsync(o.connectionId(), o.messageIds())).thenApply(n -> null);
-    }
-    return run(() -> {
-      store.remove(o.connectionId(), o.messageIds());
-      return null;
-    });
+    return call(() -> backend.remove(o.connectionId(), o.messageIds())).thenApply(n -> null);
   }
 
   CompletableFuture<Void> removeAllMessages(RemoveAllMessagesOptions o) {
-    if (asyncStore != null) {
-      return runAsync(() -> asyncStore.removeAllAsync(o.connectionId(), o.recipientDid())).thenApply(n -> null);
-    }
-    return run(() -> {
-      store.removeAll(o.connectionId(), o.recipientDid());
-      return null;
-    });
+    return call(() -> backend.removeAll(o.connectionId(), o.recipientDid())).thenApply(n -> null);
   }
 
   CompletableFuture<Integer> getAvailableMessageCount(GetAvailableMessageCountOptions o) {
-    if (asyncStore != null) {
-      return runAsync(() -> asyncStore.countAsync(o.connectionId(), o.recipientDid(), clock.millis()));
-    }
-    return run(() -> store.count(o.connectionId(), o.recipientDid(), clock.millis()));
+    return call(() -> backend.count(o.connectionId(), o.recipientDid(), clock.millis()));
   }
 
+  /**
+   * Makes the session the connection's live one, tells the holder it replaced, and returns the connection's
+   * sending messages to pending for the new holder's mediator to take.
+   */
   CompletableFuture<Void> addLiveSession(HolderRepository holder, AddLiveSessionOptions o) {
-    return run(() -> {
-      LiveSession session = new LiveSession(o.connectionId(), o.sessionId(), instanceId, holder.holderId());
+    LiveSession session = new LiveSession(o.connectionId(), o.sessionId(), instanceId, holder.holderId());
+    return call(() -> {
       holder.hold(session);
-      Optional<LiveSession> previous = liveSessions.put(session);
+      return backend.putSession(session);
+    }).thenCompose(previous -> {
       if (previous.isPresent() && !previous.get().equals(session)) {
-        bus.publish(previous.get().instanceId(), new BusEvent.SessionEnded(previous.get()));
+        backend.publish(previous.get().instanceId(), new BusEvent.SessionEnded(previous.get()));
       }
-      store.release(o.connectionId(), null);
-      return null;
-    });
+      return call(() -> backend.release(o.connectionId(), null));
+    }).thenApply(n -> null);
   }
 
   CompletableFuture<Boolean> removeLiveSession(RemoveLiveSessionOptions o) {
-    return run(() -> endSession(o.connectionId(), o.sessionId(), null));
+    return endSession(o.connectionId(), o.sessionId(), null);
   }
 
   CompletableFuture<Boolean> getLiveSession(GetLiveSessionOptions o) {
-    return run(() -> liveSessions.get(o.connectionId()).isPresent());
+    return call(() -> backend.currentSession(o.connectionId())).thenApply(Optional::isPresent);
   }
 
   /** Ends a session if it matches, tells its holder, and releases the connection's sending messages. */
-  private boolean endSession(String connectionId, String sessionId, String holderId) {
-    Optional<LiveSession> removed = liveSessions.remove(connectionId, sessionId, holderId);
-    if (removed.isEmpty()) {
-      return false;
-    }
-    LiveSession s = removed.get();
-    if (s.instanceId().equals(instanceId)) {
-      HolderRepository h = holders.get(s.holderId());
-      if (h != null) {
-        h.forget(s);
+  private CompletableFuture<Boolean> endSession(String connectionId, String sessionId, String holderId) {
+    return call(() -> backend.removeSession(connectionId, sessionId, holderId)).thenCompose(removed -> {
+      if (removed.isEmpty()) {
+        return CompletableFuture.completedFuture(false);
       }
-    } else {
-      bus.publish(s.instanceId(), new BusEvent.SessionEnded(s));
-    }
-    store.release(connectionId, null);
-    return true;
+      LiveSession s = removed.get();
+      if (s.instanceId().equals(instanceId)) {
+        HolderRepository h = holders.get(s.holderId());
+        if (h != null) {
+          h.forget(s);
+        }
+      } else {
+        backend.publish(s.instanceId(), new BusEvent.SessionEnded(s));
+      }
+      return call(() -> backend.release(connectionId, null)).thenApply(n -> true);
+    });
   }
 
   /** A repository closed: end the sessions it holds (and only those), release their messages. */
   void closed(HolderRepository holder, List<LiveSession> held) {
     holders.remove(holder.holderId());
     for (LiveSession s : held) {
-      try {
-        if (workers.isShutdown()) {
-          endSession(s.connectionId(), s.sessionId(), s.holderId());
-        } else {
-          run(() -> endSession(s.connectionId(), s.sessionId(), s.holderId()));
+      CompletableFuture<Boolean> end = endSession(s.connectionId(), s.sessionId(), s.holderId());
+      ending.put(end, Boolean.TRUE);
+      end.whenComplete((ended, e) -> {
+        ending.remove(end);
+        if (e != null) {
+          log.warn("could not end live session of connection {}: {}", s.connectionId(), e.toString());
         }
+      });
+    }
+  }
+
+  private void push(String connectionId, String messageId, PushNotificationToken token) {
+    if (token != null && token.token() != null) {
+      try {
+        push.notify(new PushRequest(connectionId, messageId, token));
       } catch (RuntimeException e) {
-        log.warn("could not end live session of connection {}: {}", s.connectionId(), e.toString());
+        log.warn("push notifier failed for connection {}: {}", connectionId, e.toString());
       }
     }
   }
@@ -411,39 +321,45 @@ public final class DefaultPickupQueue implements PickupQueue {
     }
   }
 
-  /** Hands a delivery to the holder's instance: directly when that is this one, else over the bus. */
-  private void route(BusEvent.Delivery d, boolean onWorker, boolean mayRedeliver) {
+  /**
+   * Hands a delivery to the holder's instance: directly when that is this one (the future completes when its
+   * outcome is settled), else over the bus (at once).
+   */
+  private CompletableFuture<Void> route(BusEvent.Delivery d, boolean mayRedeliver) {
     if (d.session().instanceId().equals(instanceId)) {
-      deliver(d, onWorker, mayRedeliver); // no bus hop, and on a worker the outcome is settled on return
-    } else {
-      bus.publish(d.session().instanceId(), d);
+      return deliver(d, mayRedeliver);
     }
+    backend.publish(d.session().instanceId(), d);
+    return DONE;
   }
 
   /**
    * Hands a delivery to its holder on this instance; when the holder is gone or no longer holds the
    * session, {@link #returnToPending returns its messages to pending}.
    */
-  private void deliver(BusEvent.Delivery d, boolean onWorker, boolean mayRedeliver) {
+  private CompletableFuture<Void> deliver(BusEvent.Delivery d, boolean mayRedeliver) {
     HolderRepository holder = holders.get(d.session().holderId());
     if (holder != null && holder.deliver(d.session(), d.messages())) {
-      return;
+      return DONE;
     }
-    returnToPending(d, onWorker, mayRedeliver);
+    return returnToPending(d, mayRedeliver).exceptionally(e -> {
+      log.warn("could not return the messages of a delivery to connection {} to pending: {}",
+          d.session().connectionId(), e.toString());
+      return null;
+    });
   }
 
   /**
    * The fence of delivery: a delivery that came over the bus may be late (this instance was paused, a long
    * GC pause or a stopped process, while the event waited in the bus's buffer, and another session may have
-   * taken the connection meanwhile), so it reaches the holder only if the live sessions still name its
-   * session as the connection's current one when it is handed over; otherwise its messages go back to
-   * pending, and to the connection's current session if there is one. The deliveries of one connection keep
-   * their order; their checks run side by side.
+   * taken the connection meanwhile), so it reaches the holder only if the backend still names its session
+   * as the connection's current one when it is handed over; otherwise {@link #settleFenced settles} it. The
+   * deliveries of one connection keep their order; their checks run side by side.
    */
   private void deliverFenced(BusEvent.Delivery d) {
     CompletableFuture<Boolean> check;
     try {
-      check = liveSessions.isCurrent(d.session());
+      check = backend.isCurrent(d.session());
     } catch (RuntimeException e) {
       check = CompletableFuture.failedFuture(e);
     }
@@ -457,59 +373,54 @@ public final class DefaultPickupQueue implements PickupQueue {
     CompletableFuture<Void> done = new CompletableFuture<>();
     CompletableFuture<Void> previous = fenced.put(connectionId, done);
     (previous == null ? current : previous.thenCombine(current, (ignored, ok) -> ok))
-        .thenAccept(ok -> afterFence(d, ok))
+        .thenCompose(ok -> afterFence(d, ok))
         .whenComplete((v, e) -> {
           fenced.remove(connectionId, done);
           done.complete(null);
         });
   }
 
-  /** Delivers after the fence check, or settles what the holder may not have; never throws (a chain's link). */
-  private void afterFence(BusEvent.Delivery d, boolean current) {
+  /** Delivers after the fence check, or settles what the holder may not have; never fails (a chain's link). */
+  private CompletableFuture<Void> afterFence(BusEvent.Delivery d, boolean current) {
+    CompletableFuture<Void> settled;
     try {
-      if (current) {
-        deliver(d, false, true);
-      } else if (routingStore != null) {
-        run(() -> {
-          settleFenced(d);
-          return null;
-        });
-      } else {
-        returnToPending(d, false, true);
-      }
+      settled = current ? deliver(d, true) : settleFenced(d);
     } catch (RuntimeException e) {
-      log.warn("delivery to connection {} failed: {}", d.session().connectionId(), e.toString());
+      settled = CompletableFuture.failedFuture(e);
     }
+    return settled.exceptionally(e -> {
+      log.warn("delivery to connection {} failed: {}", d.session().connectionId(), e.toString());
+      return null;
+    });
   }
 
   /**
-   * A fenced delivery whose session was not current, on a store that appends and reads the session in one
-   * step (on a worker). A connection that another session holds needs nothing: the addLiveSession that made
-   * it current returned every message sent before it to pending, the appends after it went to the new
-   * session, and the new holder may have some of them in hand by now (releasing them would hand them out
-   * again). A session dropped as dead releases nothing, so with no session left the messages go back to
-   * pending; and when the dropped session is back by now (its instance put it back), it is current again
-   * and gets them.
+   * A fenced delivery whose session was not current. When another session holds the connection, the
+   * messages that wait as pending are claimed for it and handed over: the addLiveSession that made it
+   * current returned every message sent before it to pending, and those its mediator has in hand by now
+   * (sending) or removed are not claimed, so nothing is handed out twice. With no session left (removed, or
+   * dropped as dead) the messages go back to pending; and when a session is back by now (its instance put
+   * it back) it gets them.
    */
-  private void settleFenced(BusEvent.Delivery d) {
+  private CompletableFuture<Void> settleFenced(BusEvent.Delivery d) {
     String connectionId = d.session().connectionId();
-    Optional<LiveSession> current = liveSessions.get(connectionId);
-    if (current.isPresent()) {
-      if (current.get().equals(d.session())) {
-        deliver(d, true, false);
+    List<String> ids = ids(d);
+    return call(() -> backend.currentSession(connectionId)).thenCompose(current -> {
+      if (current.isPresent()) {
+        return current.get().equals(d.session()) ? deliver(d, false) : claimFor(current.get(), ids);
       }
-      return;
-    }
-    List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();
-    store.release(connectionId, ids);
-    current = liveSessions.get(connectionId);
-    if (current.isPresent() && current.get().equals(d.session())) {
-      long now = clock.millis();
-      List<StoredMessage> claimed = store.claim(connectionId, ids, now, now + visibilityMillis);
-      if (!claimed.isEmpty()) {
-        deliver(new BusEvent.Delivery(current.get(), queued(claimed)), true, false);
-      }
-    }
+      return call(() -> backend.release(connectionId, ids))
+          .thenCompose(n -> call(() -> backend.currentSession(connectionId)))
+          .thenCompose(now -> now.isPresent() ? claimFor(now.get(), ids) : DONE);
+    });
+  }
+
+  /** Claims those of the messages that are pending for {@code session} and hands them to its holder. */
+  private CompletableFuture<Void> claimFor(LiveSession session, List<String> ids) {
+    long now = clock.millis();
+    return call(() -> backend.claim(session.connectionId(), ids, now, now + visibilityMillis))
+        .thenCompose(claimed -> claimed.isEmpty() ? DONE
+            : route(new BusEvent.Delivery(session, queued(claimed)), false));
   }
 
   /**
@@ -525,9 +436,7 @@ public final class DefaultPickupQueue implements PickupQueue {
     long now = clock.millis();
     TakeRequest request = new TakeRequest(s.connectionId(), null, settings.maxBatch(), Long.MAX_VALUE, false, now,
         now + visibilityMillis);
-    CompletableFuture<List<StoredMessage>> taken = asyncStore != null ? runAsync(() -> asyncStore.takeAsync(request))
-        : run(() -> store.take(request));
-    taken.whenComplete((messages, failure) -> {
+    call(() -> backend.take(request)).whenComplete((messages, failure) -> {
       if (failure != null) {
         log.warn("could not hand the restored session of connection {} its pending messages: {}",
             s.connectionId(), failure.toString());
@@ -539,40 +448,61 @@ public final class DefaultPickupQueue implements PickupQueue {
 
   /**
    * Returns the messages of a delivery its holder did not take to pending, and hands them to the
-   * connection's current session if another one has taken it (once, when {@code mayRedeliver}). Runs on
-   * this worker thread when {@code onWorker}, else on a worker: bus threads must not block.
+   * connection's current session if another one has taken it (once, when {@code mayRedeliver}).
    */
-  private void returnToPending(BusEvent.Delivery d, boolean onWorker, boolean mayRedeliver) {
-    Runnable fallBack = () -> {
-      String connectionId = d.session().connectionId();
-      List<String> ids = d.messages().stream().map(QueuedMessage::id).toList();
-      store.release(connectionId, ids);
-      Optional<LiveSession> current = liveSessions.get(connectionId);
-      if (mayRedeliver && current.isPresent() && !current.get().equals(d.session())) {
-        long now = clock.millis();
-        List<StoredMessage> claimed = store.claim(connectionId, ids, now, now + visibilityMillis);
-        if (!claimed.isEmpty()) {
-          route(new BusEvent.Delivery(current.get(), queued(claimed)), true, false);
-        }
-      }
-    };
-    if (onWorker) {
-      fallBack.run();
-    } else {
-      run(() -> {
-        fallBack.run();
-        return null;
-      });
+  private CompletableFuture<Void> returnToPending(BusEvent.Delivery d, boolean mayRedeliver) {
+    String connectionId = d.session().connectionId();
+    List<String> ids = ids(d);
+    CompletableFuture<Integer> released = call(() -> backend.release(connectionId, ids));
+    if (!mayRedeliver) {
+      return released.thenApply(n -> null);
     }
+    return released.thenCompose(n -> call(() -> backend.currentSession(connectionId)))
+        .thenCompose(current -> current.isPresent() && !current.get().equals(d.session())
+            ? claimFor(current.get(), ids) : DONE);
+  }
+
+  private static List<String> ids(BusEvent.Delivery d) {
+    return d.messages().stream().map(QueuedMessage::id).toList();
   }
 
   // ---------------------------------------------------------------- execution
+
+  /**
+   * Starts a backend call from the caller's thread: no thread waits for it here. Calls to a given backend
+   * whose reply has not come yet are bounded like the worker queue (-32002 beyond); failures map to
+   * JSON-RPC errors.
+   */
+  private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
+    if (closed && workers.isShutdown()) {
+      return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
+    }
+    if (boundCalls && callsInFlight.incrementAndGet() > settings.maxQueuedOperations()) {
+      callsInFlight.decrementAndGet();
+      return CompletableFuture.failedFuture(busy());
+    }
+    CompletableFuture<T> started;
+    try {
+      started = call.get();
+    } catch (RuntimeException e) {
+      started = CompletableFuture.failedFuture(e);
+    }
+    return started.handle((value, failure) -> {
+      if (boundCalls) {
+        callsInFlight.decrementAndGet();
+      }
+      if (failure != null) {
+        throw storeFailure(failure);
+      }
+      return value;
+    });
+  }
 
   private <T> CompletableFuture<T> run(Supplier<T> operation) {
     return run(inline, operation);
   }
 
-  /** Runs an operation on the caller's thread when {@code onCaller} (it never waits for I/O), else on a worker. */
+  /** Runs a blocking call on the caller's thread when {@code onCaller} (it never waits for I/O), else on a worker. */
   private <T> CompletableFuture<T> run(boolean onCaller, Supplier<T> operation) {
     if (closed && workers.isShutdown()) {
       return CompletableFuture.failedFuture(new MprTransportException("the pickup queue is closed"));
@@ -600,6 +530,25 @@ public final class DefaultPickupQueue implements PickupQueue {
     }
   }
 
+  private static RuntimeException storeFailure(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof MprException e) {
+      return e;
+    }
+    if (cause instanceof StoreFullException) { // the store logs when it fills up and when it has room again
+      return MprRpcException.diskFull("the store refused the change: " + cause.getMessage(), cause);
+    }
+    log.warn("store operation failed: {}", cause.toString());
+    return MprRpcException.operationFailed("the store failed: " + cause.getMessage(), true, cause);
+  }
+
+  private MprRpcException busy() {
+    return new MprRpcException(RpcErrors.TOO_MANY_REQUESTS,
+        "the server is busy: " + settings.maxQueuedOperations() + " operations are queued",
+        Map.of("retryAfterMs", 100));
+  }
+
   private static List<QueuedMessage> queued(List<StoredMessage> messages) {
     List<QueuedMessage> out = new ArrayList<>(messages.size());
     for (StoredMessage m : messages) {
@@ -616,12 +565,22 @@ public final class DefaultPickupQueue implements PickupQueue {
       }
       closed = true;
     }
+    long deadline = System.nanoTime() + gracePeriod.toNanos();
     for (HolderRepository h : List.copyOf(holders.values())) {
       h.close();
     }
+    // the sessions of the holders end first (they may take more than one call), then the workers stop
+    try {
+      CompletableFuture.allOf(ending.keySet().toArray(CompletableFuture[]::new))
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("live sessions still ending after {}: {}", gracePeriod, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     workers.shutdown();
     try {
-      if (!workers.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         log.warn("operations still running after {}; closing the store anyway", gracePeriod);
         workers.shutdownNow();
       }
@@ -630,9 +589,7 @@ public final class DefaultPickupQueue implements PickupQueue {
       workers.shutdownNow();
     }
     closeQuietly(push);
-    closeQuietly(bus);
-    closeQuietly(liveSessions);
-    closeQuietly(store);
+    closeQuietly(backend);
   }
 
   boolean isClosed() {

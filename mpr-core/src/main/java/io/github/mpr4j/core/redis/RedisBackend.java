@@ -1,16 +1,28 @@
 package io.github.mpr4j.core.redis;
 
+import io.github.mpr4j.core.spi.Backend;
+import io.github.mpr4j.core.spi.BusEvent;
 import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.spi.CallbackStore;
 import io.github.mpr4j.core.spi.DeliveryBus;
+import io.github.mpr4j.core.spi.GuardedAppend;
+import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.StoredMessage;
+import io.github.mpr4j.core.spi.TakeRequest;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -23,21 +35,22 @@ import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * One instance's connection to Redis, and the three parts of the pickup queue on it: the {@link
- * #queueStore() queue store}, the cluster-wide {@link #liveSessions() live sessions} and the {@link
- * #deliveryBus() delivery bus}. Build the pickup queue with all three and with {@link #instanceId()}:
+ * One instance's connection to Redis, and the pickup queue's {@link Backend} on it: the queues, the
+ * cluster-wide live sessions, the delivery bus and the callback gateway's registrations. Every queue
+ * operation is one EVALSHA of the queue script, sent on the script's pipeline, and no thread waits for its
+ * reply:
  *
  * <pre>{@code
  * RedisBackend redis = RedisBackend.connect(RedisSettings.single(URI.create("redis://localhost:6379")));
- * PickupQueue queue = PickupQueue.builder()
- *     .store(redis.queueStore()).liveSessions(redis.liveSessions()).bus(redis.deliveryBus())
- *     .instanceId(redis.instanceId())
- *     .build();
+ * PickupQueue queue = PickupQueue.builder().backend(redis).build();
  * }</pre>
  *
- * <p>The connection closes when the queue has closed all three parts, or on {@link #close()}.
+ * <p>Its parts are built from the script, the keys and the instance registry, and refer to nothing
+ * above them. The views {@link #queueStore()}, {@link #liveSessions()} and {@link #deliveryBus()} are the
+ * same data through the blocking SPIs (for the push service's re-check, tests and tools); closing them does
+ * nothing: {@link #close()} closes the connection.
  */
-public final class RedisBackend implements AutoCloseable {
+public final class RedisBackend implements Backend {
   private static final Logger log = LoggerFactory.getLogger(RedisBackend.class);
 
   private final RedisSettings settings;
@@ -50,7 +63,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisDeliveryBus bus;
   private final RedisCallbackRegistry callbacks;
   private final HotTier hotTier;
-  private final Set<Object> open = new java.util.HashSet<>();
+  private final CallbackStore callbackStore;
   private boolean closed;
 
   private RedisBackend(RedisSettings settings, String instanceId, UnifiedJedis client) {
@@ -60,14 +73,23 @@ public final class RedisBackend implements AutoCloseable {
     RedisKeys keys = new RedisKeys(settings.keyPrefix());
     this.script = new QueueScript(client);
     this.instances = new InstanceRegistry(client, keys, instanceId, settings.instanceTtl());
-    this.store = new RedisQueueStore(this, script, keys);
-    this.sessions = new RedisLiveSessions(this, script, keys);
-    this.bus = new RedisDeliveryBus(this, keys, script);
-    this.callbacks = new RedisCallbackRegistry(this, keys, settings.keyPrefix());
+    this.sessions = new RedisLiveSessions(script, keys, instances, instanceId);
+    this.store = new RedisQueueStore(client, script, keys, instances, sessions, settings.describe());
+    this.bus = new RedisDeliveryBus(keys, script, client, settings, instanceId, sessions);
+    this.callbacks = new RedisCallbackRegistry(client, keys, settings.keyPrefix());
     this.hotTier = new HotTier(store, script, keys);
-    open.add(store);
-    open.add(sessions);
-    open.add(bus);
+    this.callbackStore = new CallbackStore() {
+      @Override
+      public CallbackRegistry registry() {
+        return callbacks;
+      }
+
+      @Override
+      public CompletableFuture<GuardedAppend> appendIfRegistered(String clientId, int maxPending,
+          StoredMessage message, long sendingUntilMillis) {
+        return store.appendIfRegistered(clientId, maxPending, message, sendingUntilMillis);
+      }
+    };
   }
 
   /**
@@ -141,22 +163,27 @@ public final class RedisBackend implements AutoCloseable {
         .maxAttempts(3).maxTotalRetriesDuration(s.timeout().multipliedBy(2)).build();
   }
 
-  /** The id of this instance: give it to the pickup queue's builder. */
+  /** The id of this instance (its heartbeat, its bus channel); the pickup queue takes it as its own. */
   public String instanceId() {
     return instanceId;
   }
 
-  /** The queues of every connection. */
+  @Override
+  public Optional<String> boundInstanceId() {
+    return Optional.of(instanceId);
+  }
+
+  /** The queues of every connection, through the blocking SPI (closing it does nothing). */
   public QueueStore queueStore() {
     return store;
   }
 
-  /** The live sessions of every instance. */
+  /** The live sessions of every instance, through the blocking SPI (closing it does nothing). */
   public LiveSessions liveSessions() {
     return sessions;
   }
 
-  /** The bus that carries deliveries to the instance holding a session. */
+  /** The bus that carries deliveries to the instance holding a session (closing it does nothing). */
   public DeliveryBus deliveryBus() {
     return bus;
   }
@@ -164,6 +191,96 @@ public final class RedisBackend implements AutoCloseable {
   /** The callback gateway's registrations, shared by every instance (closing it does nothing). */
   public CallbackRegistry callbackRegistry() {
     return callbacks;
+  }
+
+  // ---------------------------------------------------------------- Backend: one EVALSHA per call
+
+  @Override
+  public CompletableFuture<Optional<LiveSession>> append(StoredMessage message, long sendingUntilMillis) {
+    return store.appendRouted(message, sendingUntilMillis);
+  }
+
+  @Override
+  public CompletableFuture<List<StoredMessage>> take(TakeRequest request) {
+    return store.takeAsync(request);
+  }
+
+  @Override
+  public CompletableFuture<List<StoredMessage>> claim(String connectionId, Collection<String> messageIds,
+      long nowMillis, long sendingUntilMillis) {
+    return store.claimAsync(connectionId, messageIds, nowMillis, sendingUntilMillis);
+  }
+
+  @Override
+  public CompletableFuture<Integer> release(String connectionId, Collection<String> messageIds) {
+    return store.releaseAsync(connectionId, messageIds);
+  }
+
+  @Override
+  public CompletableFuture<Integer> remove(String connectionId, Collection<String> messageIds) {
+    return store.removeAsync(connectionId, messageIds);
+  }
+
+  @Override
+  public CompletableFuture<Integer> removeAll(String connectionId, String recipientDid) {
+    return store.removeAllAsync(connectionId, recipientDid);
+  }
+
+  @Override
+  public CompletableFuture<Integer> count(String connectionId, String recipientDid, long nowMillis) {
+    return store.countAsync(connectionId, recipientDid, nowMillis);
+  }
+
+  @Override
+  public CompletableFuture<Optional<LiveSession>> putSession(LiveSession session) {
+    return sessions.putAsync(session);
+  }
+
+  @Override
+  public CompletableFuture<Optional<LiveSession>> removeSession(String connectionId, String sessionId,
+      String holderId) {
+    return sessions.removeAsync(connectionId, sessionId, holderId);
+  }
+
+  @Override
+  public CompletableFuture<Optional<LiveSession>> currentSession(String connectionId) {
+    return sessions.getAsync(connectionId);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> isCurrent(LiveSession session) {
+    return sessions.isCurrent(session);
+  }
+
+  @Override
+  public void onRestored(Consumer<LiveSession> listener) {
+    sessions.onRestored(listener);
+  }
+
+  @Override
+  public void subscribe(String instanceId, Consumer<BusEvent> consumer) {
+    bus.subscribe(instanceId, consumer);
+  }
+
+  @Override
+  public void publish(String instanceId, BusEvent event) {
+    bus.publish(instanceId, event);
+  }
+
+  /** The registrations with the one-script POST: registration, pending count, append and live session. */
+  @Override
+  public Optional<CallbackStore> callbacks() {
+    return Optional.of(callbackStore);
+  }
+
+  @Override
+  public Optional<String> notReadyReason() {
+    return isReady() ? Optional.empty() : Optional.of(describe() + " is not ready");
+  }
+
+  @Override
+  public String describe() {
+    return settings.describe();
   }
 
   /** The Redis side of the tiered store ({@code io.github.mpr4j.core.tiering}); internal. */
@@ -176,13 +293,9 @@ public final class RedisBackend implements AutoCloseable {
     return settings;
   }
 
-  /** Whether Redis answers now and the bus is subscribed. */
+  /** Whether Redis answers now. */
   public boolean isReady() {
-    try {
-      return "PONG".equalsIgnoreCase(client.ping());
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return store.isReady();
   }
 
   /**
@@ -196,38 +309,19 @@ public final class RedisBackend implements AutoCloseable {
         Math.max(1, ttl.toMillis()))));
   }
 
+  /** The connection (tests). */
   UnifiedJedis client() {
     return client;
-  }
-
-  InstanceRegistry instances() {
-    return instances;
-  }
-
-  RedisLiveSessions sessions() {
-    return sessions;
-  }
-
-  /** A part was closed by its owner; the last one closes the connection. */
-  void release(Object part) {
-    boolean last;
-    synchronized (open) {
-      last = open.remove(part) && open.isEmpty();
-    }
-    if (last) {
-      close();
-    }
   }
 
   /** Stops the heartbeat (other instances see at once that this one is gone) and closes the connection. */
   @Override
   public void close() {
-    synchronized (open) {
+    synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      open.clear();
     }
     bus.close();
     instances.close();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Callback registrations on Redis: one key per clientId holding its deadline, tagged with the client's
@@ -59,18 +60,14 @@ final class RedisCallbackRegistry implements CallbackRegistry {
       return 1
       """;
 
-  private final RedisBackend backend;
+  private final UnifiedJedis client;
   private final RedisKeys keys;
   private final String deadlines;
 
-  RedisCallbackRegistry(RedisBackend backend, RedisKeys keys, String keyPrefix) {
-    this.backend = backend;
+  RedisCallbackRegistry(UnifiedJedis client, RedisKeys keys, String keyPrefix) {
+    this.client = client;
     this.keys = keys;
     this.deadlines = keyPrefix + ":callback-deadlines";
-  }
-
-  RedisBackend backend() {
-    return backend;
   }
 
   private boolean run(String op, String clientId, long nowMillis, long expiresAtMillis) {
@@ -79,12 +76,12 @@ final class RedisCallbackRegistry implements CallbackRegistry {
   }
 
   private Object eval(String op, String clientId, long nowMillis, long expiresAtMillis, long ttl) {
-    return backend.client().eval(SCRIPT, List.of(keys.registration(clientId), keys.registrationAttributes(clientId)),
+    return client.eval(SCRIPT, List.of(keys.registration(clientId), keys.registrationAttributes(clientId)),
         List.of(op, Long.toString(nowMillis), Long.toString(expiresAtMillis), Long.toString(ttl)));
   }
 
   private Object attributeCall(String op, String clientId, long nowMillis, String name, String value) {
-    return backend.client().eval(ATTRIBUTES, List.of(keys.registration(clientId),
+    return client.eval(ATTRIBUTES, List.of(keys.registration(clientId),
         keys.registrationAttributes(clientId)), List.of(op, Long.toString(nowMillis), name, value));
   }
 
@@ -93,7 +90,7 @@ final class RedisCallbackRegistry implements CallbackRegistry {
     if (expiresAtMillis <= nowMillis || !run("create", clientId, nowMillis, expiresAtMillis)) {
       return false;
     }
-    backend.client().zadd(deadlines, expiresAtMillis, clientId);
+    client.zadd(deadlines, expiresAtMillis, clientId);
     return true;
   }
 
@@ -102,7 +99,7 @@ final class RedisCallbackRegistry implements CallbackRegistry {
     if (!run("touch", clientId, nowMillis, expiresAtMillis)) {
       return false;
     }
-    backend.client().zadd(deadlines, expiresAtMillis, clientId);
+    client.zadd(deadlines, expiresAtMillis, clientId);
     return true;
   }
 
@@ -140,11 +137,11 @@ final class RedisCallbackRegistry implements CallbackRegistry {
       return false;
     }
     if (previous != null && !previous.equals(userId)) {
-      backend.client().zrem(keys.callbackUser(previous), clientId);
+      client.zrem(keys.callbackUser(previous), clientId);
     }
     String set = keys.callbackUser(userId);
-    backend.client().zadd(set, nowMillis, clientId);
-    backend.client().zremrangeByRank(set, 0, -(maxPerUser + 1L)); // keep the newest maxPerUser
+    client.zadd(set, nowMillis, clientId);
+    client.zremrangeByRank(set, 0, -(maxPerUser + 1L)); // keep the newest maxPerUser
     return true;
   }
 
@@ -152,11 +149,11 @@ final class RedisCallbackRegistry implements CallbackRegistry {
   public List<String> clientsOfUser(String userId, long nowMillis, int max) {
     String set = keys.callbackUser(userId);
     List<String> out = new ArrayList<>();
-    for (String id : backend.client().zrevrange(set, 0, Math.max(0, max - 1))) {
+    for (String id : client.zrevrange(set, 0, Math.max(0, max - 1))) {
       if (userId.equals(attributes(id, nowMillis).get(USER))) {
         out.add(id);
       } else {
-        backend.client().zrem(set, id); // expired, or bound to another user since
+        client.zrem(set, id); // expired, or bound to another user since
       }
     }
     return out;
@@ -169,15 +166,15 @@ final class RedisCallbackRegistry implements CallbackRegistry {
   @Override
   public List<String> removeExpired(long nowMillis, int max) {
     List<String> removed = new ArrayList<>();
-    for (String id : backend.client().zrangeByScore(deadlines, Double.NEGATIVE_INFINITY, nowMillis, 0, max)) {
+    for (String id : client.zrangeByScore(deadlines, Double.NEGATIVE_INFINITY, nowMillis, 0, max)) {
       // a registration touched since is alive and stays; ZREM answers 1 to one instance only
       Object reply = eval("expire", id, nowMillis, nowMillis, 1);
       if (reply instanceof String || reply instanceof byte[]) { // expired and removed: the reply is its user
         String u = text(reply);
         if (!u.isEmpty()) {
-          backend.client().zrem(keys.callbackUser(u), id);
+          client.zrem(keys.callbackUser(u), id);
         }
-        if (backend.client().zrem(deadlines, id) == 1) {
+        if (client.zrem(deadlines, id) == 1) {
           removed.add(id);
         }
       }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The delivery bus on Redis pub/sub: one channel per instance, so an event goes to the one instance it is
@@ -25,8 +26,12 @@ final class RedisDeliveryBus implements DeliveryBus {
   private static final long MAX_BACKOFF_MILLIS = 2_000;
   private static final int MAX_QUEUED_EVENTS = 100_000;
 
-  private final RedisBackend backend;
   private final RedisKeys keys;
+  private final UnifiedJedis client;
+  private final boolean cluster;
+  private final long subscribeWaitMillis;
+  private final String instanceId;
+  private final RedisLiveSessions sessions;
   private final AtomicLong publishFailures = new AtomicLong();
   private final CountDownLatch firstSubscription = new CountDownLatch(1);
   private volatile boolean closed;
@@ -37,16 +42,21 @@ final class RedisDeliveryBus implements DeliveryBus {
   private final QueueScript pipeline;
   private final AtomicInteger publishing = new AtomicInteger();
 
-  RedisDeliveryBus(RedisBackend backend, RedisKeys keys, QueueScript pipeline) {
-    this.backend = backend;
+  RedisDeliveryBus(RedisKeys keys, QueueScript pipeline, UnifiedJedis client, RedisSettings settings,
+      String instanceId, RedisLiveSessions sessions) {
     this.keys = keys;
     this.pipeline = pipeline;
+    this.client = client;
+    this.cluster = settings.isCluster();
+    this.subscribeWaitMillis = settings.timeout().toMillis() * 2;
+    this.instanceId = instanceId;
+    this.sessions = sessions;
   }
 
   @Override
   public synchronized void subscribe(String instanceId, Consumer<BusEvent> consumer) {
-    if (!instanceId.equals(backend.instanceId())) {
-      throw new IllegalArgumentException("this bus belongs to instance " + backend.instanceId() + ", not "
+    if (!instanceId.equals(this.instanceId)) {
+      throw new IllegalArgumentException("this bus belongs to instance " + this.instanceId + ", not "
           + instanceId);
     }
     if (subscriber != null) {
@@ -58,7 +68,7 @@ final class RedisDeliveryBus implements DeliveryBus {
     subscriber = t;
     t.start();
     try {
-      if (!firstSubscription.await(backend.settings().timeout().toMillis() * 2, TimeUnit.MILLISECONDS)) {
+      if (!firstSubscription.await(subscribeWaitMillis, TimeUnit.MILLISECONDS)) {
         log.warn("the delivery bus is not subscribed yet; it keeps trying in the background");
       }
     } catch (InterruptedException e) {
@@ -70,7 +80,7 @@ final class RedisDeliveryBus implements DeliveryBus {
     long backoff = 50;
     while (!closed) {
       try {
-        if (backend.settings().isCluster()) {
+        if (cluster) {
           BinaryJedisShardedPubSub s = new BinaryJedisShardedPubSub() {
             @Override
             public void onSMessage(byte[] ch, byte[] message) {
@@ -86,7 +96,7 @@ final class RedisDeliveryBus implements DeliveryBus {
           if (closed) {
             return;
           }
-          ((RedisClusterClient) backend.client()).ssubscribe(s, channel);
+          ((RedisClusterClient) client).ssubscribe(s, channel);
         } else {
           BinaryJedisPubSub s = new BinaryJedisPubSub() {
             @Override
@@ -103,7 +113,7 @@ final class RedisDeliveryBus implements DeliveryBus {
           if (closed) {
             return;
           }
-          backend.client().subscribe(s, channel);
+          client.subscribe(s, channel);
         }
         backoff = 50;
       } catch (RuntimeException e) {
@@ -137,7 +147,7 @@ final class RedisDeliveryBus implements DeliveryBus {
       return;
     }
     if (event instanceof BusEvent.SessionEnded ended) {
-      backend.sessions().forgetOwn(ended.session()); // replaced: not ours to put back any more
+      sessions.forgetOwn(ended.session()); // replaced: not ours to put back any more
     }
     try {
       consumer.accept(event);
@@ -217,6 +227,5 @@ final class RedisDeliveryBus implements DeliveryBus {
         Thread.currentThread().interrupt();
       }
     }
-    backend.release(this);
   }
 }

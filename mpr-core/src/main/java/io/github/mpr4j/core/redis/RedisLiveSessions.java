@@ -24,29 +24,39 @@ final class RedisLiveSessions implements LiveSessions {
   private static final byte[] RESTORE = RedisKeys.bytes("sessionRestore");
   private static final byte[] ANY = new byte[0];
 
-  private final RedisBackend backend;
   private final QueueScript script;
   private final RedisKeys keys;
+  private final InstanceRegistry instances;
+  private final String instanceId;
   /** The sessions held on this instance, by connection, to put back after a lost heartbeat. */
   private final Map<String, LiveSession> own = new ConcurrentHashMap<>();
   private volatile Consumer<LiveSession> restoredListener = s -> {};
 
-  RedisLiveSessions(RedisBackend backend, QueueScript script, RedisKeys keys) {
-    this.backend = backend;
+  RedisLiveSessions(QueueScript script, RedisKeys keys, InstanceRegistry instances, String instanceId) {
     this.script = script;
     this.keys = keys;
-  }
-
-  RedisBackend backend() {
-    return backend;
+    this.instances = instances;
+    this.instanceId = instanceId;
   }
 
   @Override
   public Optional<LiveSession> put(LiveSession session) {
-    Object reply = script.run(keys.connection(session.connectionId()), List.of(PUT,
-        RedisKeys.bytes(session.sessionId()), RedisKeys.bytes(session.instanceId()),
-        RedisKeys.bytes(session.holderId())));
-    if (session.instanceId().equals(backend.instanceId())) {
+    return afterPut(session, script.run(keys.connection(session.connectionId()), putArgs(session)));
+  }
+
+  /** {@link #put} without waiting. */
+  CompletableFuture<Optional<LiveSession>> putAsync(LiveSession session) {
+    return script.call(keys.connection(session.connectionId()), putArgs(session))
+        .thenApply(reply -> afterPut(session, reply));
+  }
+
+  private static List<byte[]> putArgs(LiveSession session) {
+    return List.of(PUT, RedisKeys.bytes(session.sessionId()), RedisKeys.bytes(session.instanceId()),
+        RedisKeys.bytes(session.holderId()));
+  }
+
+  private Optional<LiveSession> afterPut(LiveSession session, Object reply) {
+    if (session.instanceId().equals(instanceId)) {
       own.put(session.connectionId(), session);
     }
     return session(session.connectionId(), reply);
@@ -102,6 +112,16 @@ final class RedisLiveSessions implements LiveSessions {
   private Optional<LiveSession> remove(String connectionId, String sessionId, String holderId, String instanceId) {
     Object reply = script.run(keys.connection(connectionId), List.of(REMOVE, orAny(sessionId), orAny(holderId),
         orAny(instanceId)));
+    return afterRemove(connectionId, holderId, instanceId, reply);
+  }
+
+  /** {@link #remove(String, String, String)} without waiting. */
+  CompletableFuture<Optional<LiveSession>> removeAsync(String connectionId, String sessionId, String holderId) {
+    return script.call(keys.connection(connectionId), List.of(REMOVE, orAny(sessionId), orAny(holderId), ANY))
+        .thenApply(reply -> afterRemove(connectionId, holderId, null, reply));
+  }
+
+  private Optional<LiveSession> afterRemove(String connectionId, String holderId, String instanceId, Object reply) {
     Optional<LiveSession> removed = session(connectionId, reply);
     removed.ifPresent(this::forgetOwn);
     if (instanceId == null && holderId != null) {
@@ -134,11 +154,22 @@ final class RedisLiveSessions implements LiveSessions {
       return found;
     }
     LiveSession s = found.get();
-    if (backend.instances().isAlive(s.instanceId())) {
+    if (instances.isAlive(s.instanceId())) {
       return Optional.of(s);
     }
     removeDead(s);
     return Optional.empty();
+  }
+
+  /** {@link #get} without waiting: one EVALSHA, and one more to delete a session whose instance is dead. */
+  CompletableFuture<Optional<LiveSession>> getAsync(String connectionId) {
+    return script.call(keys.connection(connectionId), List.of(GET)).thenCompose(reply -> {
+      Optional<LiveSession> found = session(connectionId, reply);
+      if (found.isEmpty() || instances.isAlive(found.get().instanceId())) {
+        return CompletableFuture.completedFuture(found);
+      }
+      return removeDeadAsync(found.get()).thenApply(x -> Optional.<LiveSession>empty());
+    });
   }
 
 
@@ -155,8 +186,7 @@ final class RedisLiveSessions implements LiveSessions {
         RedisQueueStore.text(fields.get(1)), RedisQueueStore.text(fields.get(2))));
   }
 
+  /** Nothing: the connection is its backend's, which closes it. */
   @Override
-  public void close() {
-    backend.release(this);
-  }
+  public void close() {}
 }

@@ -1,13 +1,9 @@
 package io.github.mpr4j.core.redis;
 
-import io.github.mpr4j.core.spi.AsyncQueueStore;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.GuardedAppend;
-import io.github.mpr4j.core.spi.GuardedAppendStore;
 import io.github.mpr4j.core.spi.LiveSession;
-import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.spi.SessionRoutingStore;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +12,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The queues on Redis: each operation is one EVALSHA of the queue script on the connection's keys, so it
  * is atomic, and costs one round trip. Pending messages are in a sorted set by sequence number (and one
- * per recipient), sending ones in a sorted set by deadline; removal by id is O(log n).
+ * per recipient), sending ones in a sorted set by deadline; removal by id is O(log n). The asynchronous
+ * forms are what {@link RedisBackend} calls; the blocking ones wait for them (the store contract).
  */
-final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQueueStore, GuardedAppendStore {
+final class RedisQueueStore implements QueueStore {
   private static final byte[] APPEND = RedisKeys.bytes("append");
   private static final byte[] APPEND_ROUTED = RedisKeys.bytes("appendRouted");
   private static final byte[] APPEND_IF_REGISTERED = RedisKeys.bytes("appendIfRegistered");
@@ -35,14 +33,21 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
   private static final byte[] ONE = RedisKeys.bytes("1");
   private static final byte[] ZERO = RedisKeys.bytes("0");
 
-  private final RedisBackend backend;
+  private final UnifiedJedis client;
   private final QueueScript script;
   private final RedisKeys keys;
+  private final InstanceRegistry instances;
+  private final RedisLiveSessions sessions;
+  private final String description;
 
-  RedisQueueStore(RedisBackend backend, QueueScript script, RedisKeys keys) {
-    this.backend = backend;
+  RedisQueueStore(UnifiedJedis client, QueueScript script, RedisKeys keys, InstanceRegistry instances,
+      RedisLiveSessions sessions, String description) {
+    this.client = client;
     this.script = script;
     this.keys = keys;
+    this.instances = instances;
+    this.sessions = sessions;
+    this.description = description;
   }
 
   @Override
@@ -50,21 +55,15 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     script.run(keys.connection(message.connectionId()), appendArgs(APPEND, message, message.sendingUntilMillis()));
   }
 
-  @Override
-  public boolean routesFor(LiveSessions liveSessions) {
-    return liveSessions instanceof RedisLiveSessions s && s.backend() == backend;
-  }
-
-  @Override
-  public CompletableFuture<Optional<LiveSession>> appendRouted(StoredMessage message, long sendingUntilMillis) {
+  /**
+   * One EVALSHA: appends a pending message, unless the connection has a live session whose holder is alive:
+   * then as sending until {@code sendingUntilMillis}, and that session is returned. Atomic with the session
+   * scripts of the connection.
+   */
+  CompletableFuture<Optional<LiveSession>> appendRouted(StoredMessage message, long sendingUntilMillis) {
     String connectionId = message.connectionId();
     return script.call(keys.connection(connectionId), appendArgs(APPEND_ROUTED, message, sendingUntilMillis))
         .thenCompose(reply -> alive(message, RedisLiveSessions.session(connectionId, reply)));
-  }
-
-  @Override
-  public boolean guards(CallbackRegistry registry) {
-    return registry instanceof RedisCallbackRegistry r && r.backend() == backend;
   }
 
   /**
@@ -72,8 +71,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
    * is {@code {0}} (unknown client), {@code {1}} (too many pending), or {@code {2}} and the session's fields
    * when the message was appended ({@code {2}} alone: pending).
    */
-  @Override
-  public CompletableFuture<GuardedAppend> appendIfRegistered(String clientId, int maxPending, StoredMessage message,
+  CompletableFuture<GuardedAppend> appendIfRegistered(String clientId, int maxPending, StoredMessage message,
       long sendingUntilMillis) {
     String connectionId = message.connectionId();
     if (!connectionId.equals(CallbackRegistry.connectionId(clientId))) {
@@ -99,11 +97,11 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
    * closing, the message is released (it waits as pending) and the session removed.
    */
   CompletableFuture<Optional<LiveSession>> alive(StoredMessage message, Optional<LiveSession> session) {
-    if (session.isEmpty() || backend.instances().isAlive(session.get().instanceId())) {
+    if (session.isEmpty() || instances.isAlive(session.get().instanceId())) {
       return CompletableFuture.completedFuture(session);
     }
     return script.call(keys.connection(message.connectionId()), List.of(RELEASE, RedisKeys.bytes(message.id())))
-        .thenCompose(released -> backend.sessions().removeDeadAsync(session.get()))
+        .thenCompose(released -> sessions.removeDeadAsync(session.get()))
         .thenApply(removed -> Optional.<LiveSession>empty());
   }
 
@@ -134,8 +132,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     return QueueScript.join(takeAsync(r));
   }
 
-  @Override
-  public CompletableFuture<List<StoredMessage>> takeAsync(TakeRequest r) {
+  CompletableFuture<List<StoredMessage>> takeAsync(TakeRequest r) {
     List<byte[]> args = new ArrayList<>(7);
     args.add(TAKE);
     args.add(number(r.nowMillis()));
@@ -155,12 +152,26 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     if (messageIds.isEmpty()) {
       return List.of();
     }
+    return messages(connectionId, script.run(keys.connection(connectionId),
+        claimArgs(messageIds, nowMillis, sendingUntilMillis)));
+  }
+
+  CompletableFuture<List<StoredMessage>> claimAsync(String connectionId, Collection<String> messageIds,
+      long nowMillis, long sendingUntilMillis) {
+    if (messageIds.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return script.call(keys.connection(connectionId), claimArgs(messageIds, nowMillis, sendingUntilMillis))
+        .thenApply(reply -> messages(connectionId, reply));
+  }
+
+  private static List<byte[]> claimArgs(Collection<String> messageIds, long nowMillis, long sendingUntilMillis) {
     List<byte[]> args = new ArrayList<>(3 + messageIds.size());
     args.add(CLAIM);
     args.add(number(nowMillis));
     args.add(number(sendingUntilMillis));
     addIds(args, messageIds);
-    return messages(connectionId, script.run(keys.connection(connectionId), args));
+    return args;
   }
 
   @Override
@@ -168,12 +179,24 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     if (messageIds != null && messageIds.isEmpty()) {
       return 0;
     }
+    return count(script.run(keys.connection(connectionId), releaseArgs(messageIds)));
+  }
+
+  CompletableFuture<Integer> releaseAsync(String connectionId, Collection<String> messageIds) {
+    if (messageIds != null && messageIds.isEmpty()) {
+      return CompletableFuture.completedFuture(0);
+    }
+    return script.call(keys.connection(connectionId), releaseArgs(messageIds)).thenApply(RedisQueueStore::count);
+  }
+
+  /** {@code messageIds} null: every message of the connection. */
+  private static List<byte[]> releaseArgs(Collection<String> messageIds) {
     List<byte[]> args = new ArrayList<>(1 + (messageIds == null ? 0 : messageIds.size()));
     args.add(RELEASE);
     if (messageIds != null) {
       addIds(args, messageIds);
     }
-    return count(script.run(keys.connection(connectionId), args));
+    return args;
   }
 
   @Override
@@ -181,8 +204,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     return QueueScript.join(removeAsync(connectionId, messageIds));
   }
 
-  @Override
-  public CompletableFuture<Integer> removeAsync(String connectionId, Collection<String> messageIds) {
+  CompletableFuture<Integer> removeAsync(String connectionId, Collection<String> messageIds) {
     if (messageIds.isEmpty()) {
       return CompletableFuture.completedFuture(0);
     }
@@ -197,8 +219,7 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     return QueueScript.join(removeAllAsync(connectionId, recipientDid));
   }
 
-  @Override
-  public CompletableFuture<Integer> removeAllAsync(String connectionId, String recipientDid) {
+  CompletableFuture<Integer> removeAllAsync(String connectionId, String recipientDid) {
     return script.call(keys.connection(connectionId), List.of(REMOVE_ALL, RedisKeys.bytes(recipientDid)))
         .thenApply(RedisQueueStore::count);
   }
@@ -208,28 +229,31 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
     return QueueScript.join(countAsync(connectionId, recipientDid, nowMillis));
   }
 
-  @Override
-  public CompletableFuture<Integer> countAsync(String connectionId, String recipientDid, long nowMillis) {
+  CompletableFuture<Integer> countAsync(String connectionId, String recipientDid, long nowMillis) {
     List<byte[]> args = recipientDid == null
         ? List.of(COUNT, number(nowMillis))
         : List.of(COUNT, number(nowMillis), RedisKeys.bytes(recipientDid));
     return script.call(keys.connection(connectionId), args).thenApply(RedisQueueStore::count);
   }
 
+  /** Whether Redis answers now. */
   @Override
   public boolean isReady() {
-    return backend.isReady();
+    try {
+      return "PONG".equalsIgnoreCase(client.ping());
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   @Override
   public String describe() {
-    return backend.settings().describe();
+    return description;
   }
 
+  /** Nothing: the connection is its backend's, which closes it. */
   @Override
-  public void close() {
-    backend.release(this);
-  }
+  public void close() {}
 
   private static void addIds(List<byte[]> args, Collection<String> ids) {
     for (String id : ids) {

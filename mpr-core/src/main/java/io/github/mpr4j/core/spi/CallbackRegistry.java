@@ -24,8 +24,8 @@ import java.util.Map;
  *
  * <p>Calls may block on I/O unless {@link #isNonBlocking()}; the gateway calls them on its own executor,
  * never on an event loop. A POST's check of its registration goes through {@code
- * PickupQueue.addIfRegistered}, which checks, counts and appends in one atomic step when the queue's store
- * also keeps the registrations ({@link GuardedAppendStore}).
+ * PickupQueue.addIfRegistered}, which checks, counts and appends in one atomic step when the queue's backend
+ * also keeps the registrations (its {@link CallbackStore}, {@link Backend#callbacks()}).
  */
 public interface CallbackRegistry extends AutoCloseable {
 

@@ -10,6 +10,15 @@ import java.util.function.Consumer;
 public interface DeliveryBus extends AutoCloseable {
 
   /**
+   * A bus between the pickup queues of this process only (never waits for I/O).
+   *
+   * @return a new bus
+   */
+  static DeliveryBus local() {
+    return new io.github.mpr4j.core.internal.LocalDeliveryBus();
+  }
+
+  /**
    * Starts receiving the events addressed to {@code instanceId}. The consumer is called on a thread of
    * the bus and must not block.
    */

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@link GuardedAppendStore#appendIfRegistered} did.
+ * What {@link CallbackStore#appendIfRegistered} did.
  *
  * @param result whether the message was appended, and if not, why
  * @param session the live session the message is now sending to; empty when it was stored pending or not

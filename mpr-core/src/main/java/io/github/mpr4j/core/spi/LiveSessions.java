@@ -11,6 +11,15 @@ import java.util.function.Consumer;
 public interface LiveSessions extends AutoCloseable {
 
   /**
+   * The live sessions of this process only: the registry of a single instance (never waits for I/O).
+   *
+   * @return a new, empty registry
+   */
+  static LiveSessions local() {
+    return new io.github.mpr4j.core.internal.LocalLiveSessions();
+  }
+
+  /**
    * Makes {@code session} the live session of its connection.
    *
    * @return the session it replaced, if any

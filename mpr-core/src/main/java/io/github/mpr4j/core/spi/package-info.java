@@ -1,11 +1,11 @@
 /**
- * The service-provider interfaces of the pickup queue: where messages are kept ({@link
- * io.github.mpr4j.core.spi.QueueStore}), who holds the live session of a connection ({@link
- * io.github.mpr4j.core.spi.LiveSessions}), how the holding instance is told ({@link
- * io.github.mpr4j.core.spi.DeliveryBus}), and how offline recipients are woken ({@link
- * io.github.mpr4j.core.spi.PushNotifier}).
- *
- * <p>Store, session and bus calls are synchronous and may block on I/O: the core calls them on its own
- * bounded executor, never on a network event loop. Implementations are thread-safe.
+ * The service-provider interfaces of the pickup queue. The queue calls one of them, {@link
+ * io.github.mpr4j.core.spi.Backend}: asynchronous operations on the queues, the live sessions and the
+ * delivery bus, with optional parts (a {@link io.github.mpr4j.core.spi.CallbackStore}) reached through
+ * accessors. Redis implements it natively. A blocking store ({@link io.github.mpr4j.core.spi.QueueStore})
+ * with its registry of live sessions ({@link io.github.mpr4j.core.spi.LiveSessions}) and its bus ({@link
+ * io.github.mpr4j.core.spi.DeliveryBus}) is adapted to it by the queue, on its own bounded executor, never
+ * on a network event loop. Offline recipients are woken through the {@link
+ * io.github.mpr4j.core.spi.PushNotifier}. Implementations are thread-safe.
  */
 package io.github.mpr4j.core.spi;

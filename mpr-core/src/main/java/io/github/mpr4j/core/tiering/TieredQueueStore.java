@@ -3,11 +3,8 @@ package io.github.mpr4j.core.tiering;
 import io.github.mpr4j.core.redis.HotTier;
 import io.github.mpr4j.core.redis.HotTier.ColdCandidate;
 import io.github.mpr4j.core.redis.RedisBackend;
-import io.github.mpr4j.core.spi.AsyncQueueStore;
 import io.github.mpr4j.core.spi.LiveSession;
-import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.spi.SessionRoutingStore;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
 import java.util.ArrayList;
@@ -38,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * shadow copies made visible by a ledger entry written atomically with the hot delete, a per-connection
  * version that tells a read whether its view of the cold tier is still current.
  */
-final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQueueStore {
+final class TieredQueueStore implements QueueStore {
   private static final Logger log = LoggerFactory.getLogger(TieredQueueStore.class);
   /** Reads of the cold tier a take or count makes while moves keep changing it, before it uses the last. */
   static final int COLD_VIEWS = 50;
@@ -101,13 +98,8 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
     join(appendAsync(message, -1));
   }
 
-  @Override
-  public boolean routesFor(LiveSessions liveSessions) {
-    return redisStore instanceof SessionRoutingStore r && r.routesFor(liveSessions);
-  }
-
-  @Override
-  public CompletableFuture<Optional<LiveSession>> appendRouted(StoredMessage message, long sendingUntilMillis) {
+  /** {@link io.github.mpr4j.core.spi.Backend#append}: the hot append finds the live session in its script. */
+  CompletableFuture<Optional<LiveSession>> appendRouted(StoredMessage message, long sendingUntilMillis) {
     return appendAsync(message, sendingUntilMillis);
   }
 
@@ -136,8 +128,7 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
     return join(takeAsync(r));
   }
 
-  @Override
-  public CompletableFuture<List<StoredMessage>> takeAsync(TakeRequest r) {
+  CompletableFuture<List<StoredMessage>> takeAsync(TakeRequest r) {
     return hot.take(r, -1, writeThrough, false, List.of(), false).thenCompose(t -> t.needsCold()
         ? takeWithCold(r, t.version(), r.limit(), 1)
         : finishTake(r, t, Map.of()));
@@ -300,6 +291,27 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
     return n + join(onCold(() -> cold.release(connectionId, messageIds, released.ids())));
   }
 
+  /** {@link #claim} without holding the caller's thread: on the cold executor (it may read MongoDB). */
+  CompletableFuture<List<StoredMessage>> claimAsync(String connectionId, Collection<String> messageIds,
+      long nowMillis, long sendingUntilMillis) {
+    return messageIds.isEmpty() ? CompletableFuture.completedFuture(List.of())
+        : onCold(() -> claim(connectionId, messageIds, nowMillis, sendingUntilMillis));
+  }
+
+  /** {@link #release} without holding the caller's thread: MongoDB's part on the cold executor. */
+  CompletableFuture<Integer> releaseAsync(String connectionId, Collection<String> messageIds) {
+    if (messageIds != null && messageIds.isEmpty()) {
+      return CompletableFuture.completedFuture(0);
+    }
+    return hot.release(connectionId, messageIds).thenCompose(released -> {
+      int n = released.ids().size();
+      if (released.coldEmpty()) {
+        return CompletableFuture.completedFuture(n);
+      }
+      return onCold(() -> n + cold.release(connectionId, messageIds, released.ids()));
+    });
+  }
+
   // ---------------------------------------------------------------- remove
 
   @Override
@@ -312,8 +324,7 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
    * its state changed) or cold already when the hot step runs, and the cold step deletes it. Write-through:
    * the hot step leaves tombstones, so the backups stay hidden until they are deleted.
    */
-  @Override
-  public CompletableFuture<Integer> removeAsync(String connectionId, Collection<String> messageIds) {
+  CompletableFuture<Integer> removeAsync(String connectionId, Collection<String> messageIds) {
     if (messageIds.isEmpty()) {
       return CompletableFuture.completedFuture(0);
     }
@@ -331,8 +342,7 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
     return join(removeAllAsync(connectionId, recipientDid));
   }
 
-  @Override
-  public CompletableFuture<Integer> removeAllAsync(String connectionId, String recipientDid) {
+  CompletableFuture<Integer> removeAllAsync(String connectionId, String recipientDid) {
     return hot.removeAll(connectionId, recipientDid, writeThrough).thenCompose(removed -> {
       if (removed.coldEmpty() && !writeThrough) {
         return CompletableFuture.completedFuture(removed.ids().size());
@@ -355,8 +365,7 @@ final class TieredQueueStore implements QueueStore, SessionRoutingStore, AsyncQu
     return join(countAsync(connectionId, recipientDid, nowMillis));
   }
 
-  @Override
-  public CompletableFuture<Integer> countAsync(String connectionId, String recipientDid, long nowMillis) {
+  CompletableFuture<Integer> countAsync(String connectionId, String recipientDid, long nowMillis) {
     return hot.count(connectionId, recipientDid, nowMillis, -1, false, Map.of()).thenCompose(c -> c.needsCold()
         ? countWithCold(connectionId, recipientDid, nowMillis, c.version(), 1)
         : CompletableFuture.completedFuture(c.hot()));

@@ -1,7 +1,7 @@
 package io.github.mpr4j.core.mongo;
 
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.store.QueueStoreContract;
+import io.github.mpr4j.core.embedded.QueueStoreContract;
 
 /** The store contract on MongoDB (an in-process mongo-java-server, the real driver). */
 class MongoQueueStoreIT extends QueueStoreContract {

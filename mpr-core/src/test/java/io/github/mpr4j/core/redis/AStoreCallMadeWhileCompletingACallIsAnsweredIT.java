@@ -3,7 +3,6 @@ package io.github.mpr4j.core.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.mpr4j.core.spi.AsyncQueueStore;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
@@ -38,7 +37,7 @@ class AStoreCallMadeWhileCompletingACallIsAnsweredIT {
           EncryptedMessage.ofJson("{\"ciphertext\":\"a\"}"), 0));
       String[] thread = new String[1];
 
-      List<String> taken = ((AsyncQueueStore) store).countAsync(connection, null, now)
+      List<String> taken = backend.count(connection, null, now)
           .thenApply(count -> {
             thread[0] = Thread.currentThread().getName();
             return store.take(new TakeRequest(connection, null, 10, Long.MAX_VALUE, true, now, now + 60_000))

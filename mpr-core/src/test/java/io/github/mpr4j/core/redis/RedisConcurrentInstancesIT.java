@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mpr4j.core.PickupQueue;
-import io.github.mpr4j.core.store.QueueStoreContract;
+import io.github.mpr4j.core.embedded.QueueStoreContract;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.QueuedMessage;
 import io.github.mpr4j.protocol.RemoveMessagesOptions;
@@ -85,7 +85,6 @@ class RedisConcurrentInstancesIT {
 
   private static PickupQueue instance(RedisSettings settings) {
     RedisBackend redis = RedisBackend.connect(settings);
-    return PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
-        .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId()).build();
+    return PickupQueue.builder().backend(redis).build();
   }
 }

@@ -55,8 +55,7 @@ abstract class RedisInstancesContract {
 
   protected PickupQueue instance(RecordingPushNotifier push) {
     RedisBackend redis = RedisBackend.connect(settings());
-    PickupQueue q = PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
-        .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId()).pushNotifier(push).build();
+    PickupQueue q = PickupQueue.builder().backend(redis).pushNotifier(push).build();
     open.add(q);
     return q;
   }
@@ -212,8 +211,7 @@ abstract class RedisInstancesContract {
   void a_delivery_lost_on_the_bus_leaves_the_message_queued_until_its_visibility_timeout() throws Exception {
     RedisBackend probe = RedisBackend.connect(settings());
     RedisBackend redis = RedisBackend.connect(settings());
-    PickupQueue shortTimeout = PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
-        .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId())
+    PickupQueue shortTimeout = PickupQueue.builder().backend(redis)
         .settings(new PickupQueue.Settings(Duration.ofMillis(400), 1000, 4, 1000)).build();
     open.add(shortTimeout);
     try {

@@ -24,8 +24,7 @@ class RedisOutageIT {
   void requests_during_an_outage_fail_retryable_within_the_timeout_and_work_again_after_it() throws Exception {
     try (RedisServers.Node node = RedisServers.durableSingle()) {
       RedisBackend redis = RedisBackend.connect(RedisSettings.single(node.uri()).withTimeout(Duration.ofSeconds(1)));
-      try (PickupQueue queue = PickupQueue.builder().store(redis.queueStore()).liveSessions(redis.liveSessions())
-          .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId()).build()) {
+      try (PickupQueue queue = PickupQueue.builder().backend(redis).build()) {
         MessagePickupRepository repository = queue.openRepository();
         for (int i = 0; i < 20; i++) {
           repository.addMessage(message("c1", "before-" + i)).join();

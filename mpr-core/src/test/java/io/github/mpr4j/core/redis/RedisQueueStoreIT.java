@@ -1,7 +1,7 @@
 package io.github.mpr4j.core.redis;
 
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.store.QueueStoreContract;
+import io.github.mpr4j.core.embedded.QueueStoreContract;
 
 /** The store contract on a single Redis node. */
 class RedisQueueStoreIT extends QueueStoreContract {

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.TestFixtures.Inbox;
 import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.spi.GuardedAppendStore;
-import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
@@ -34,7 +33,7 @@ class RedisRoundTripsIT {
   private static final java.util.Set<String> CONNECTION_HANDSHAKE = java.util.Set.of("hello", "client");
   private RedisServers.Node node;
   private RedisBackend redis;
-  private QueueStore store;
+  private Backend backend;
   private PickupQueue queue;
   private MessagePickupRepository repository;
 
@@ -43,15 +42,14 @@ class RedisRoundTripsIT {
     node = RedisServers.single();
     // a long heartbeat period keeps the heartbeat out of the counts
     redis = RedisBackend.connect(RedisSettings.single(node.uri()).withInstanceTtl(Duration.ofMinutes(5)));
-    store = store(redis);
-    queue = PickupQueue.builder().store(store).liveSessions(redis.liveSessions())
-        .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId()).build();
+    backend = backend(redis);
+    queue = PickupQueue.builder().backend(backend).build();
     repository = queue.openRepository();
   }
 
-  /** The store under test on this backend. */
-  QueueStore store(RedisBackend redis) {
-    return redis.queueStore();
+  /** The backend under test on this Redis connection. */
+  Backend backend(RedisBackend redis) {
+    return redis;
   }
 
   MessagePickupRepository repository() {
@@ -158,8 +156,7 @@ class RedisRoundTripsIT {
   void an_add_for_a_live_session_on_another_instance_is_one_command_a_publish_and_one_fence_check_there()
       throws Exception {
     RedisBackend otherRedis = RedisBackend.connect(RedisSettings.single(node.uri()).withInstanceTtl(Duration.ofMinutes(5)));
-    try (PickupQueue other = PickupQueue.builder().store(store(otherRedis)).liveSessions(otherRedis.liveSessions())
-        .deliveryBus(otherRedis.deliveryBus()).instanceId(otherRedis.instanceId()).build()) {
+    try (PickupQueue other = PickupQueue.builder().backend(backend(otherRedis)).build()) {
       MessagePickupRepository holder = other.openRepository();
       Inbox inbox = new Inbox();
       holder.addMessagesReceivedListener(inbox);
@@ -199,8 +196,8 @@ class RedisRoundTripsIT {
   void a_callback_notification_is_one_command_whether_refused_pending_or_live() throws Exception {
     CallbackRegistry registry = redis.callbackRegistry();
     // a store that cannot check registrations in the append (the tiered one) checks on a worker instead
-    Assumptions.assumeTrue(store instanceof GuardedAppendStore guarded && guarded.guards(registry),
-        "the store guards appends with this registry");
+    Assumptions.assumeTrue(backend.callbacks().filter(c -> c.registry() == registry).isPresent(),
+        "the backend guards appends with this registry");
     String known = "5f0c6a52-7c1b-4d3e-9a0f-2b7e6d1c4a90";
     String unknown = "0d9b7e3a-1f2c-4b5d-8e6f-7a8b9c0d1e2f";
     registry.create(known, System.currentTimeMillis(), System.currentTimeMillis() + 60_000);

@@ -4,7 +4,7 @@ import static io.github.mpr4j.core.TestFixtures.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.mpr4j.core.mongo.MongoServers;
-import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.core.tiering.TieredStores;
 import io.github.mpr4j.core.tiering.TieringSettings;
 import io.github.mpr4j.protocol.TakeFromQueueOptions;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class TieredRoundTripsIT extends RedisRoundTripsIT {
 
   @Override
-  QueueStore store(RedisBackend redis) {
+  Backend backend(RedisBackend redis) {
     return TieredStores.connect(redis, TieringSettings.of(MongoServers.settings())
         .withLeaseTtl(Duration.ofMinutes(30)).withMoveInterval(Duration.ofMinutes(10)));
   }

@@ -36,8 +36,7 @@ import org.junit.jupiter.api.Timeout;
 class MongoOutageBehindRedisIT {
 
   private static PickupQueue queue(RedisBackend backend, TieredQueueStore store) {
-    return PickupQueue.builder().store(store).liveSessions(backend.liveSessions()).deliveryBus(backend.deliveryBus())
-        .instanceId(backend.instanceId()).build();
+    return PickupQueue.builder().backend(new TieredBackend(store, backend)).build();
   }
 
   @Test

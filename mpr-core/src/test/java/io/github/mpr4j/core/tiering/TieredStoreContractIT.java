@@ -5,7 +5,7 @@ import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.redis.RedisServers;
 import io.github.mpr4j.core.redis.RedisSettings;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.store.QueueStoreContract;
+import io.github.mpr4j.core.embedded.QueueStoreContract;
 import java.time.Duration;
 
 /**
@@ -32,7 +32,7 @@ class TieredStoreContractIT extends QueueStoreContract {
   @Override
   protected QueueStore newStore() {
     backend = RedisBackend.connect(redis());
-    return TieredStores.connect(backend, eager(writeThrough()));
+    return TieredQueueStore.open(backend, eager(writeThrough()), Mover.Hooks.NONE, true);
   }
 
   @Override

@@ -2,7 +2,7 @@ package io.github.mpr4j.push.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.mpr4j.core.internal.LocalLiveSessions;
+import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.PushRequest;
 import io.github.mpr4j.protocol.PushNotificationToken;
@@ -50,7 +50,7 @@ class LaneTest {
 
   private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
   private final ProviderMetrics metrics = new ProviderMetrics("apns");
-  private final LocalLiveSessions sessions = new LocalLiveSessions();
+  private final LiveSessions sessions = LiveSessions.local();
   private final Provider provider = new Provider();
   private Lane lane;
 

@@ -1,19 +1,19 @@
 package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.core.PickupQueue;
-import io.github.mpr4j.core.internal.LocalLiveSessions;
 import io.github.mpr4j.core.mongo.MongoQueueStores;
 import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.tiering.TieredStores;
+import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.push.PushDeduplicator;
 import io.github.mpr4j.push.PushService;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.store.CallbackRegistries;
-import io.github.mpr4j.core.store.EmbeddedStoreSettings;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.embedded.EmbeddedStoreSettings;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -94,28 +94,14 @@ public final class ServerRuntime {
     }
     try {
       PickupQueue.Builder builder = PickupQueue.builder();
-      LiveSessions liveSessions;
-      PushDeduplicator deduplicator = PushDeduplicator.inProcess();
-      if (config.store() == ServerConfig.Store.REDIS || config.store() == ServerConfig.Store.TIERED) {
-        redis = connectRedis();
-        builder.store(config.store() == ServerConfig.Store.TIERED ? connectTiered(redis) : redis.queueStore())
-            .deliveryBus(redis.deliveryBus()).instanceId(redis.instanceId());
-        liveSessions = redis.liveSessions();
-        deduplicator = redisDeduplicator(redis);
-      } else if (shared != null) {
-        builder.store(shared.store()).deliveryBus(shared.bus());
-        liveSessions = shared.liveSessions();
-      } else {
-        builder.store(openStore());
-        liveSessions = new LocalLiveSessions();
-      }
+      LiveSessions liveSessions = openBackend(builder);
+      PushDeduplicator deduplicator = redis != null ? redisDeduplicator(redis) : PushDeduplicator.inProcess();
       // the queue closes it; it re-checks the same live sessions at send time
       PushService push = PushWiring.open(config.push(), config.callback().webPush(), liveSessions, deduplicator,
           this::pushTokenGone);
       metrics.push(push::stats);
       try {
         queue = builder
-            .liveSessions(liveSessions)
             .pushNotifier(push)
             .settings(new PickupQueue.Settings(config.visibilityTimeout(), config.maxTake(), config.workerThreads(),
                 MAX_QUEUED_OPERATIONS))
@@ -187,6 +173,29 @@ public final class ServerRuntime {
     }
   }
 
+  /**
+   * Opens what the configuration names, in one call: Redis, or Redis in front of MongoDB, as the queue's
+   * backend; or a blocking store (embedded, memory, MongoDB alone, or the test hook's shared one) that the
+   * queue adapts with live sessions and a bus of this process.
+   *
+   * @return the live sessions, through the blocking SPI, for the push service's re-check at send time
+   */
+  private LiveSessions openBackend(PickupQueue.Builder builder) {
+    if (config.store() == ServerConfig.Store.REDIS || config.store() == ServerConfig.Store.TIERED) {
+      redis = connectRedis();
+      Backend backend = config.store() == ServerConfig.Store.TIERED ? connectTiered(redis) : redis;
+      builder.backend(backend);
+      return redis.liveSessions();
+    }
+    if (shared != null) {
+      builder.store(shared.store()).liveSessions(shared.liveSessions()).deliveryBus(shared.bus());
+      return shared.liveSessions();
+    }
+    LiveSessions local = LiveSessions.local();
+    builder.store(openStore()).liveSessions(local);
+    return local;
+  }
+
   private RedisBackend connectRedis() {
     try {
       return RedisBackend.connect(config.redis());
@@ -196,7 +205,7 @@ public final class ServerRuntime {
   }
 
   /** Redis in front of MongoDB; on failure, Redis is closed again. */
-  private QueueStore connectTiered(RedisBackend backend) {
+  private Backend connectTiered(RedisBackend backend) {
     try {
       return TieredStores.connect(backend, config.tiering());
     } catch (RuntimeException e) {

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mpr4j.core.internal.LocalDeliveryBus;
-import io.github.mpr4j.core.internal.LocalLiveSessions;
+import io.github.mpr4j.core.spi.LiveSessions;
+import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.store.CallbackRegistries;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -59,7 +59,7 @@ class CallbackBacklogOrderIT {
     ServerConfig config = ServerConfig.fromEnvironment(Map.of("WS_PORT", "0", "APP_PORT", "0",
         "MPR_BIND_ADDRESS", "127.0.0.1", "MPR_STORE", "memory", "MPR_SHUTDOWN_GRACE_MS", "1000"));
     ServerRuntime server = new ServerRuntime(config).shareSpis(new ServerRuntime.SharedSpis(gated,
-        new LocalLiveSessions(), new LocalDeliveryBus(), CallbackRegistries.inMemory()));
+        LiveSessions.local(), DeliveryBus.local(), CallbackRegistries.inMemory()));
     server.start();
     try {
       BrowserSocket first = BrowserSocket.open(server, null);

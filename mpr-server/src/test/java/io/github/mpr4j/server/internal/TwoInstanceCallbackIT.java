@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mpr4j.core.internal.LocalDeliveryBus;
-import io.github.mpr4j.core.internal.LocalLiveSessions;
+import io.github.mpr4j.core.spi.LiveSessions;
+import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.store.CallbackRegistries;
-import io.github.mpr4j.core.store.QueueStores;
+import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -59,8 +59,8 @@ class TwoInstanceCallbackIT {
             throw e.getCause();
           }
         });
-    ServerRuntime.SharedSpis spis = new ServerRuntime.SharedSpis(unclosable, new LocalLiveSessions(),
-        new LocalDeliveryBus(), CallbackRegistries.inMemory());
+    ServerRuntime.SharedSpis spis = new ServerRuntime.SharedSpis(unclosable, LiveSessions.local(),
+        DeliveryBus.local(), CallbackRegistries.inMemory());
     ServerConfig config = ServerConfig.fromEnvironment(Map.of("WS_PORT", "0", "APP_PORT", "0",
         "MPR_BIND_ADDRESS", "127.0.0.1", "MPR_STORE", "memory", "MPR_SHUTDOWN_GRACE_MS", "1000"));
     ServerRuntime first = new ServerRuntime(config).shareSpis(spis);

@@ -1,4 +1,4 @@
-package io.github.mpr4j.core.store;
+package io.github.mpr4j.core.embedded;
 
 import io.github.mpr4j.core.spi.StoreFullException;
 import java.io.IOException;

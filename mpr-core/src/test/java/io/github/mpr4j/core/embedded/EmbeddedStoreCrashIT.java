@@ -1,4 +1,4 @@
-package io.github.mpr4j.core.store;
+package io.github.mpr4j.core.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.github.mpr4j.core.store;
+package io.github.mpr4j.core.embedded;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

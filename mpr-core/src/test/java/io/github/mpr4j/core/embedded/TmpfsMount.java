@@ -1,4 +1,4 @@
-package io.github.mpr4j.core.store;
+package io.github.mpr4j.core.embedded;
 
 import java.io.IOException;
 import java.io.OutputStream;
