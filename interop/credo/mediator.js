@@ -6,8 +6,9 @@
 //   node mediator.js --port 4000 --endpoint ws://127.0.0.1:4000 --mpr ws://127.0.0.1:3100 --data m.json [--invite]
 //
 // Prints one JSON line per event on stdout: ready (with the invitation URL when --invite), granted, queued,
-// delivered and removed, for the interop suite to follow.
+// delivered, removed and inbound (a message read from a socket), for the interop suite to follow.
 const {
+  AgentEventTypes,
   ConnectionsModule,
   MediatorModule,
   MediationState,
@@ -16,6 +17,8 @@ const {
   RoutingEventTypes,
 } = require('@credo-ts/core')
 const { WsInboundTransport } = require('@credo-ts/node')
+const http = require('http')
+const { WebSocketServer } = require('ws')
 const { createAgent } = require('./lib/agents')
 const { FileBacking } = require('./lib/backing')
 const { MprMessagePickupRepository } = require('./lib/mpr-repository')
@@ -68,7 +71,12 @@ async function main() {
       messagePickup: new MessagePickupModule({ messagePickupRepository }),
     },
   })
-  agent.registerInboundTransport(new WsInboundTransport({ port: Number(opts.port) }))
+  // Not `new WsInboundTransport({ port })`: that listens at once, but Credo reads a socket only if it was
+  // accepted after agent.initialize() started the transport; a socket accepted while the agent starts stays
+  // open and unread, so a forward sent on it is lost and a mediatee's pickup on it is never answered. The
+  // port opens once the agent is initialized (listen() below); until then connections are refused.
+  const httpServer = http.createServer((request, response) => response.writeHead(426).end())
+  agent.registerInboundTransport(new WsInboundTransport({ server: new WebSocketServer({ server: httpServer }) }))
 
   // the server delivers messages for a live session this instance holds: hand them to Credo's live session
   messagePickupRepository.messagesReceived(async ({ connectionId, messages }) => {
@@ -96,6 +104,8 @@ async function main() {
       emit({ event: 'error', where: 'removeLiveSession', message: String(error?.message ?? error) })
     }
   })
+  // every message Credo's inbound transport reads from a socket
+  agent.events.on(AgentEventTypes.AgentMessageReceived, () => emit({ event: 'inbound' }))
   agent.events.on(RoutingEventTypes.MediationStateChanged, ({ payload: { mediationRecord } }) => {
     if (mediationRecord.state === MediationState.Granted) {
       emit({ event: 'granted', connectionId: mediationRecord.connectionId })
@@ -104,6 +114,7 @@ async function main() {
 
   await messagePickupRepository.connect()
   await agent.initialize()
+  await new Promise((resolve, reject) => httpServer.once('error', reject).listen(Number(opts.port), '127.0.0.1', resolve))
 
   let invitationUrl
   if (opts.invite) {
@@ -114,6 +125,7 @@ async function main() {
 
   const stop = async () => {
     await agent.shutdown().catch(() => {})
+    httpServer.close()
     await messagePickupRepository.disconnect()
     process.exit(0)
   }

@@ -22,6 +22,7 @@ const {
   TransportEventTypes,
 } = require('@credo-ts/core')
 const { WsInboundTransport } = require('@credo-ts/node')
+const WebSocket = require('ws')
 const { createAgent } = require('./lib/agents')
 const { MemoryBacking } = require('./lib/backing')
 const { Balancer } = require('./lib/balancer')
@@ -56,17 +57,36 @@ function freePort() {
   })
 }
 
+/**
+ * Opens a WebSocket to a loopback port, trying every 10 ms while it is refused; resolves to the first socket that
+ * opens, or fails after `ms`.
+ */
+async function firstSocket(port, ms) {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const socket = await new Promise((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}`, { handshakeTimeout: 2000 })
+      ws.once('open', () => resolve(ws))
+      ws.once('error', () => resolve(undefined))
+    })
+    if (socket) return socket
+    if (Date.now() > deadline) throw new Error(`no socket to port ${port} opened within ${ms} ms`)
+    await sleep(10)
+  }
+}
+
 /** One mediator instance: a child process whose JSON event lines are collected. */
 class MediatorProcess {
-  constructor(name, args) {
+  constructor(name, args, env = {}) {
     this.name = name
     this.args = args
+    this.env = env
     this.events = []
   }
 
   start(extraArgs = []) {
     this.child = spawn(process.execPath, [path.join(__dirname, 'mediator.js'), ...this.args, ...extraArgs],
-      { stdio: ['ignore', 'pipe', 'pipe'] })
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } })
     const exited = new Promise((resolve) => this.child.once('exit', resolve))
     this.exited = exited
     readline.createInterface({ input: this.child.stdout }).on('line', (line) => {
@@ -337,9 +357,42 @@ class Suite {
     return 'queued by mediator-b, delivered live by mediator-a'
   }
 
+  /**
+   * Credo 0.5's `WsInboundTransport({ port })` listens as soon as it is built but reads only the sockets it
+   * accepts once agent.initialize() has started it: a socket accepted in between opens and is never read, so a
+   * forward sent on it is lost and a mediatee's pickup request on it is never answered (and, as the socket
+   * stays open, the mediatee does not reconnect). A mediator must not accept connections before it reads them.
+   * A new instance is started while a socket to its port is tried every 10 ms; the first that opens carries one
+   * message, which the instance must report having read.
+   */
+  async startingInstance() {
+    const port = await freePort()
+    const args = ['--port', String(port), '--endpoint', `ws://127.0.0.1:${port}`, '--mpr', this.wsUrl,
+      '--data', path.join(this.dir, 'starting.json')]
+    // the message is no DIDComm message Credo can process: keep the error Credo logs for it out of the output
+    const probe = new MediatorProcess('mediator-starting', args, { CREDO_LOG_LEVEL: process.env.CREDO_LOG_LEVEL ?? 'off' })
+    this.mediators.push(probe)
+    const started = probe.start().then(() => undefined, (error) => error)
+    let socket
+    try {
+      socket = await firstSocket(port, 3 * WAIT_MS)
+      const ready = probe.events.some((e) => e.event === 'ready')
+      socket.send(JSON.stringify({ '@type': 'https://didcomm.org/trust_ping/1.0/ping', '@id': 'starting-instance-probe' }))
+      await waitUntil(`the instance to read the message sent on the first socket it accepted (${ready ? 'after' : 'before'}`
+        + ' it reported ready)', () => probe.events.some((e) => e.event === 'inbound'))
+      const failed = await started
+      if (failed) throw failed
+      return 'the first socket it accepted was read'
+    } finally {
+      socket?.terminate()
+      await probe.stop()
+    }
+  }
+
   async restart() {
     // the instance holding the mediatee's live session dies right after queuing a burst, while deliveries and
-    // acknowledgements are under way; with a second instance the sender goes on through it meanwhile
+    // acknowledgements are under way; the sender goes on meanwhile, through the second instance if there is
+    // one, else into the restarting instance (a send it refuses fails and is sent again)
     const viaOther = Boolean(this.b)
     this.balancer.pointAt(viaOther ? this.b.port : this.a.port)
     const burst = numbered('restart', 1, 10)
@@ -353,11 +406,10 @@ class Suite {
       for (const text of during) await this.send(text)
       await this.a.start()
     } else {
-      // a forward sent while the only instance is coming up can be lost on the way, before any mediator has
-      // it (DIDComm forwards are not acknowledged; Credo's sender once reported one sent that never arrived),
-      // so these go once the instance is back
-      await this.a.start()
+      const restarted = this.a.start().then(() => undefined, (error) => error)
       for (const text of during) await this.sendRetrying(text)
+      const failed = await restarted
+      if (failed) throw failed
     }
     let after = []
     if (viaOther) {
@@ -366,8 +418,13 @@ class Suite {
       for (const text of after) await this.send(text)
     }
     const all = [...burst, ...during, ...after]
-    await waitUntil(`all ${all.length} messages`, () => this.inbox.has(all)).catch((error) => {
-      throw new Error(`${error.message}; missing: ${all.filter((t) => !this.inbox.texts.includes(t)).join(', ')}`)
+    await waitUntil(`all ${all.length} messages`, () => this.inbox.has(all)).catch(async (error) => {
+      // whether the missing ones reached the server, and whether it has a live session to deliver them on
+      const live = await this.mpr.getLiveSession({ connectionId: this.connectionId }).catch((e) => e.message)
+      const waiting = await this.mpr.getAvailableMessageCount({ connectionId: this.connectionId }).catch((e) => e.message)
+      throw new Error(`${error.message}; missing: ${all.filter((t) => !this.inbox.texts.includes(t)).join(', ')}`
+        + ` (the mediators queued ${this.queuedSince(mark).length} since the burst; the server has ${waiting} waiting`
+        + ` and live session ${live})`)
     })
     return `${deliveredBeforeKill} of the burst delivered before the kill, ${all.length} received, ${this.twice(all)} delivered twice`
   }
@@ -377,6 +434,7 @@ class Suite {
       live: 'a message sent while the mediatee is connected arrives live',
       offline: 'messages sent while the mediatee is offline wait in the server and arrive in order when it reconnects',
       two: 'two mediator instances: a message forwarded by one reaches the mediatee connected to the other',
+      starting: 'a mediator instance that is starting reads every socket it accepts',
       restart: 'a mediator instance restarted mid-stream loses nothing',
     }
     let ready = false
@@ -395,6 +453,7 @@ class Suite {
     await this.check(names.offline, () => this.offline())
     if (this.wsUrl2) await this.check(names.two, () => this.twoInstances())
     else console.log(`SKIP ${names.two}: no WS_URL2`)
+    await this.check(names.starting, () => this.startingInstance())
     await this.check(names.restart, () => this.restart())
     await this.check('the mediators reported no errors', async () => {
       const errors = this.mediators.flatMap((m) => m.errors())
