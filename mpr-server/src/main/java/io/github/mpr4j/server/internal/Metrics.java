@@ -1,6 +1,7 @@
 package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.push.PushStats;
+import io.github.mpr4j.server.callback.CallbackMetrics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
  * The server's metrics, hand-written (no metrics library), rendered in the Prometheus text format 0.0.4.
  * Every method is thread-safe and lock-free on the recording side.
  */
-final class Metrics {
+final class Metrics implements CallbackMetrics {
   /** Upper bounds of the request duration histogram, in seconds. */
   private static final String[] BUCKET_LABELS = {
     "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0"
@@ -56,19 +57,23 @@ final class Metrics {
     deliveredLive.add(messages);
   }
 
-  void callbackSocketOpened() {
+  @Override
+  public void callbackSocketOpened() {
     callbackSockets.incrementAndGet();
   }
 
-  void callbackSocketClosed() {
+  @Override
+  public void callbackSocketClosed() {
     callbackSockets.decrementAndGet();
   }
 
-  void callbackRegistered() {
+  @Override
+  public void callbackRegistered() {
     callbackRegistered.increment();
   }
 
-  void callbackPosted(boolean live) {
+  @Override
+  public void callbackPosted(boolean live) {
     (live ? callbackPostedLive : callbackPostedPending).increment();
   }
 

@@ -47,8 +47,8 @@ class JsonRpcHandlerTest {
   private EmbeddedChannel open(Set<AuthToken.Right> rights, int maxInFlight, int maxBatch) {
     channel = new EmbeddedChannel();
     channel.attr(UpgradeAuthHandler.RIGHTS).set(rights);
-    channel.pipeline().addLast(new JsonRpcHandler(() -> repository, new RpcLimits(4096, 64, maxInFlight, maxBatch),
-        connections, metrics));
+    channel.pipeline().addLast(new JsonRpcHandler(() -> repository,
+        new RpcLimits(4096, 64, maxInFlight, maxBatch, "callback:"), connections, metrics));
     channel.pipeline().fireUserEventTriggered(
         new WebSocketServerProtocolHandler.HandshakeComplete("/", EmptyHttpHeaders.INSTANCE, null));
     return channel;
@@ -207,8 +207,8 @@ class JsonRpcHandlerTest {
 
   @Test
   void a_socket_without_checked_rights_may_only_ping() {
-    channel = new EmbeddedChannel(new JsonRpcHandler(() -> repository, new RpcLimits(4096, 64, 2, 3), connections,
-        metrics));
+    channel = new EmbeddedChannel(new JsonRpcHandler(() -> repository, new RpcLimits(4096, 64, 2, 3, "callback:"),
+        connections, metrics));
     channel.pipeline().fireUserEventTriggered(
         new WebSocketServerProtocolHandler.HandshakeComplete("/", EmptyHttpHeaders.INSTANCE, null));
     assertEquals(-32003, code(exchange(String.format(COUNT, 1))));
