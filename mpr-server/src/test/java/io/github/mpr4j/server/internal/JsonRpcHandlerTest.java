@@ -216,6 +216,24 @@ class JsonRpcHandlerTest {
   }
 
   @Test
+  void a_connection_id_with_the_reserved_prefix_is_invalid_on_the_fast_and_the_general_path_alike() {
+    open();
+    String params = "{\"connectionId\":\"callback:c\",\"recipientDids\":[\"d\"],\"payload\":{\"a\":\"b\"}}";
+    // the usual addMessage frame (the fast path), one with its members in another order, and another method
+    List<String> frames = List.of(
+        "{\"jsonrpc\":\"2.0\",\"method\":\"addMessage\",\"params\":" + params + ",\"id\":1}",
+        "{\"jsonrpc\":\"2.0\",\"params\":" + params + ",\"method\":\"addMessage\",\"id\":1}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"takeFromQueue\",\"params\":{\"connectionId\":\"callback:c\"},\"id\":1}");
+    for (String frame : frames) {
+      JsonNode answer = exchange(frame);
+      assertEquals(-32602, code(answer), frame);
+      assertEquals("Invalid params: connectionId must not start with 'callback:', which is reserved for the callback"
+          + " gateway", answer.get("error").get("message").asText());
+    }
+    assertEquals(0, repository.added);
+  }
+
+  @Test
   void a_payload_over_the_limit_is_refused_with_the_limit() {
     open();
     JsonNode answer = exchange("{\"jsonrpc\":\"2.0\",\"method\":\"addMessage\",\"params\":{\"connectionId\":\"c\","
