@@ -15,7 +15,6 @@ import io.github.mpr4j.protocol.EncryptedMessage;
 import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
 import io.github.mpr4j.protocol.GetLiveSessionOptions;
 import io.github.mpr4j.protocol.MprRpcException;
-import io.github.mpr4j.protocol.PushNotificationToken;
 import io.github.mpr4j.protocol.QueuedMessage;
 import io.github.mpr4j.protocol.RemoveAllMessagesOptions;
 import io.github.mpr4j.protocol.RemoveLiveSessionOptions;
