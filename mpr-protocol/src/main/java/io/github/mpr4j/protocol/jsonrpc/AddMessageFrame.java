@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;
-import io.github.mpr4j.protocol.PushNotificationToken;
+import io.github.mpr4j.protocol.MprRpcException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A frame that holds exactly one addMessage request, decoded by the fast path of {@link #decode}: the
@@ -30,7 +28,8 @@ public record AddMessageFrame(JsonNode id, AddMessageOptions options) {
    * {@code connectionId}, {@code recipientDids} (non-empty), {@code payload} and optionally
    * {@code pushNotificationToken} ({@code type} and {@code token} strings), each once, nothing else; and a
    * payload that is already compact printable ASCII JSON without escapes or numbers (as a JWE is), so that
-   * its bytes are exactly what {@link JsonRpcCodec#addMessage} would make of it.
+   * its bytes are exactly what {@link JsonRpcCodec#addMessage} would make of it. The params are read by the
+   * same decoder as {@link JsonRpcCodec#addMessage}'s, so both accept and refuse the same ones.
    *
    * @return the request, or {@code null} for any other frame, valid or not: the caller then decodes it with
    *     {@link JsonRpcCodec#parseFrame} and {@link JsonRpcCodec#decodeRequest}, which answer everything
@@ -93,86 +92,26 @@ public record AddMessageFrame(JsonNode id, AddMessageOptions options) {
     return value.isNumeric() ? RequestIds.number(p) : null;
   }
 
-  /** Reads the params object the parser is at the start of; {@code null} when it is not of the usual shape. */
+  /**
+   * Reads the params object the parser is at the start of with the one decoder of them ({@link
+   * AddMessageParams}); {@code null} when they are not of the usual shape or not valid, or when the payload
+   * is not compact ASCII.
+   */
   private static AddMessageOptions params(JsonParser p, byte[] utf8, int offset) throws IOException {
-    String connectionId = null;
-    List<String> recipientDids = null;
-    EncryptedMessage payload = null;
-    PushNotificationToken token = null;
-    boolean tokenSeen = false;
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      switch (name) {
-        case "connectionId" -> {
-          if (connectionId != null || value != JsonToken.VALUE_STRING) {
-            return null;
-          }
-          connectionId = p.getText();
-        }
-        case "recipientDids" -> {
-          if (recipientDids != null || value != JsonToken.START_ARRAY || (recipientDids = strings(p)) == null) {
-            return null;
-          }
-        }
-        case "payload" -> {
-          if (payload != null || value != JsonToken.START_OBJECT) {
-            return null;
-          }
-          int start = offset + (int) p.currentTokenLocation().getByteOffset();
-          p.skipChildren();
-          int end = offset + (int) p.currentLocation().getByteOffset();
-          if (!isCompactAscii(utf8, start, end)) {
-            return null;
-          }
-          payload = EncryptedMessage.ofJsonUtf8(utf8, start, end - start);
-        }
-        case "pushNotificationToken" -> {
-          if (tokenSeen || value != JsonToken.START_OBJECT || (token = pushToken(p)) == null) {
-            return null;
-          }
-          tokenSeen = true;
-        }
-        default -> {
-          return null;
-        }
-      }
-    }
-    if (t != JsonToken.END_OBJECT || connectionId == null || recipientDids == null || payload == null) {
+    AddMessageParams params = AddMessageParams.read(p);
+    if (!params.usual() || !params.hasPayload()) {
       return null;
     }
-    return new AddMessageOptions(connectionId, recipientDids, payload, token);
-  }
-
-  /** A non-empty array of strings, the parser being at its start; else {@code null}. */
-  private static List<String> strings(JsonParser p) throws IOException {
-    List<String> out = new ArrayList<>(2);
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.VALUE_STRING) {
-      out.add(p.getText());
+    int start = offset + (int) params.payloadStart();
+    int end = offset + (int) params.payloadEnd();
+    if (!isCompactAscii(utf8, start, end)) {
+      return null;
     }
-    return t == JsonToken.END_ARRAY && !out.isEmpty() ? out : null;
-  }
-
-  private static PushNotificationToken pushToken(JsonParser p) throws IOException {
-    String type = null;
-    String token = null;
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      if (p.nextToken() != JsonToken.VALUE_STRING) {
-        return null;
-      }
-      if ("type".equals(name) && type == null) {
-        type = p.getText();
-      } else if ("token".equals(name) && token == null) {
-        token = p.getText();
-      } else {
-        return null;
-      }
+    try {
+      return params.options(EncryptedMessage.ofJsonUtf8(utf8, start, end - start));
+    } catch (MprRpcException e) {
+      return null; // invalid: the general path answers it
     }
-    return t == JsonToken.END_OBJECT && type != null ? PushNotificationToken.fromWire(type, token) : null;
   }
 
   /** Bytes that may stand inside a string of a compact ASCII payload: printable ASCII but '"' and '\\'. */

@@ -2,6 +2,7 @@ package io.github.mpr4j.protocol.jsonrpc;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -14,7 +15,6 @@ import io.github.mpr4j.protocol.EncryptedMessage;
 import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
 import io.github.mpr4j.protocol.GetLiveSessionOptions;
 import io.github.mpr4j.protocol.MprRpcException;
-import io.github.mpr4j.protocol.PushNotificationToken;
 import io.github.mpr4j.protocol.QueuedMessage;
 import io.github.mpr4j.protocol.RemoveAllMessagesOptions;
 import io.github.mpr4j.protocol.RemoveLiveSessionOptions;
@@ -126,40 +126,17 @@ public final class JsonRpcCodec {
 
   // ---------------------------------------------------------------- decoding params
 
-  /** Params of addMessage. */
+  /** Params of addMessage, checked by the same decoder as the server's fast path ({@link AddMessageFrame}). */
   public static AddMessageOptions addMessage(JsonNode params) {
     JsonNode p = object(params);
-    String connectionId = requiredString(p, "connectionId");
-    List<String> recipientDids = stringArray(p, "recipientDids", true);
-    if (recipientDids.isEmpty()) {
-      throw invalid("recipientDids must be a non-empty array of strings");
+    AddMessageParams read;
+    try (JsonParser parser = p.traverse()) {
+      parser.nextToken();
+      read = AddMessageParams.read(parser);
+    } catch (IOException e) {
+      throw new IllegalStateException("a parsed JSON tree could not be read", e);
     }
-    JsonNode payload = p.get("payload");
-    if (payload == null || payload.isNull()) {
-      throw invalid("payload is required");
-    }
-    if (!payload.isObject()) {
-      throw invalid("payload must be a JSON object");
-    }
-    PushNotificationToken token = null;
-    JsonNode t = p.get("pushNotificationToken");
-    if (t != null && !t.isNull()) {
-      if (!t.isObject()) {
-        throw invalid("pushNotificationToken must be an object");
-      }
-      String type = optionalString(t, "type", "pushNotificationToken.type");
-      if (type == null) {
-        throw invalid("pushNotificationToken.type is required");
-      }
-      token = PushNotificationToken.fromWire(type, optionalString(t, "token", "pushNotificationToken.token"));
-    } else {
-      // compat: TypeScript clients before pushNotificationToken send the FCM token as a plain "token"
-      String legacy = optionalString(p, "token", "token");
-      if (legacy != null && !legacy.isEmpty()) {
-        token = PushNotificationToken.fcm(legacy);
-      }
-    }
-    return new AddMessageOptions(connectionId, recipientDids, compact(payload), token);
+    return read.options(read.hasPayload() ? compact(p.get("payload")) : null);
   }
 
   /** Params of takeFromQueue. */

@@ -1,5 +1,6 @@
 package io.github.mpr4j.server.internal;
 
+import io.github.mpr4j.server.internal.http.HttpResponses;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

@@ -108,8 +108,7 @@ final class JsonRpcHandler extends ChannelInboundHandlerAdapter {
       }
     });
     // no rights attribute means the upgrade was never checked: grant nothing
-    dispatcher = new RpcDispatcher(repository, rights == null ? Set.of() : rights, limits.maxPayloadBytes(),
-        limits.maxTakeBytes(), metrics);
+    dispatcher = new RpcDispatcher(repository, rights == null ? Set.of() : rights, limits, metrics);
     connections.add(ch);
     metrics.connectionOpened();
   }

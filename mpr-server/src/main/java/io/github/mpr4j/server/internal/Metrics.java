@@ -2,6 +2,7 @@ package io.github.mpr4j.server.internal;
 
 import io.github.mpr4j.protocol.jsonrpc.RpcMethod;
 import io.github.mpr4j.push.PushStats;
+import io.github.mpr4j.server.callback.CallbackMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +37,7 @@ import java.util.function.Supplier;
  * format. The push counters come from mpr-push's own snapshot, rendered beside them ({@link PushMetrics}).
  * Every recording method is thread-safe and lock-free once its meter exists.
  */
-final class Metrics implements AutoCloseable {
+final class Metrics implements CallbackMetrics, AutoCloseable {
   /** Upper bounds of the request duration histogram. */
   private static final Duration[] BUCKETS = {
     Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
@@ -142,19 +143,23 @@ final class Metrics implements AutoCloseable {
     deliveredLive.increment(messages);
   }
 
-  void callbackSocketOpened() {
+  @Override
+  public void callbackSocketOpened() {
     callbackSockets.incrementAndGet();
   }
 
-  void callbackSocketClosed() {
+  @Override
+  public void callbackSocketClosed() {
     callbackSockets.decrementAndGet();
   }
 
-  void callbackRegistered() {
+  @Override
+  public void callbackRegistered() {
     callbackRegistered.increment();
   }
 
-  void callbackPosted(boolean live) {
+  @Override
+  public void callbackPosted(boolean live) {
     (live ? callbackPostedLive : callbackPostedPending).increment();
   }
 

@@ -1,5 +1,6 @@
 package io.github.mpr4j.server.internal;
 
+import io.github.mpr4j.server.internal.http.HttpResponses;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mpr4j.core.PickupQueue;

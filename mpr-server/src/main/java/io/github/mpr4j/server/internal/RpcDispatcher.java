@@ -18,8 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs the methods of one socket on its repository: finds the method, checks the socket's right to call
- * it, decodes and checks the params, and returns the wire result. Never throws: every failure is a failed
+ * Runs the methods of one socket on its repository: finds the method, admits the call (the socket's right
+ * to call it, and a connectionId outside the reserved prefix), decodes and checks the params, and returns
+ * the wire result. Never throws: every failure is a failed
  * future carrying an {@link MprRpcException}.
  */
 final class RpcDispatcher {
@@ -27,16 +28,18 @@ final class RpcDispatcher {
   private final Set<AuthToken.Right> rights;
   private final int maxPayloadBytes;
   private final int maxTakeBytes;
+  /** connectionIds starting with it are refused; empty: none are. */
+  private final String reservedPrefix;
   private final Metrics metrics;
   /** Events the socket subscribed to with rpc.on (compat bookkeeping only: delivery does not depend on it). */
   private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
 
-  RpcDispatcher(MessagePickupRepository repository, Set<AuthToken.Right> rights, int maxPayloadBytes,
-      int maxTakeBytes, Metrics metrics) {
+  RpcDispatcher(MessagePickupRepository repository, Set<AuthToken.Right> rights, RpcLimits limits, Metrics metrics) {
     this.repository = repository;
     this.rights = Set.copyOf(rights);
-    this.maxPayloadBytes = maxPayloadBytes;
-    this.maxTakeBytes = maxTakeBytes;
+    this.maxPayloadBytes = limits.maxPayloadBytes();
+    this.maxTakeBytes = limits.maxTakeBytes();
+    this.reservedPrefix = limits.reservedConnectionPrefix();
     this.metrics = metrics;
   }
 
@@ -72,10 +75,9 @@ final class RpcDispatcher {
     if (method == null) {
       throw new MprRpcException(RpcErrors.METHOD_NOT_FOUND, "Method not found: " + request.method(), null);
     }
-    checkRight(method);
     JsonNode p = request.params();
     JsonNode connectionId = p == null ? null : p.get("connectionId");
-    refuseCallbackConnection(connectionId != null && connectionId.isTextual() ? connectionId.asText() : null);
+    admit(method, connectionId != null && connectionId.isTextual() ? connectionId.asText() : null);
     switch (method) {
       case ADD_MESSAGE:
         return add(JsonRpcCodec.addMessage(p));
@@ -118,27 +120,27 @@ final class RpcDispatcher {
   /** Runs an addMessage request whose params are decoded already. */
   CompletableFuture<Object> addMessage(AddMessageOptions options) {
     try {
-      checkRight(RpcMethod.ADD_MESSAGE);
-      refuseCallbackConnection(options.connectionId());
+      admit(RpcMethod.ADD_MESSAGE, options.connectionId());
       return add(options);
     } catch (MprRpcException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private void checkRight(RpcMethod method) {
+  /**
+   * The one check of every call before its params are decoded: the socket's token must grant the method's
+   * right, and the connectionId (when the params name one as a string) must not start with the reserved
+   * prefix, which the callback gateway's queues use.
+   */
+  private void admit(RpcMethod method, String connectionId) {
     AuthToken.Right needed = rightNeeded(method);
     if (needed != null && !rights.contains(needed)) {
       throw new MprRpcException(RpcErrors.UNAUTHORIZED, "Unauthorized: " + method.wireName() + " needs the "
           + needed.name().toLowerCase(java.util.Locale.ROOT) + " right, which this socket's token lacks", null);
     }
-  }
-
-  /** The callback gateway's queues ({@value CallbackGateway#NAMESPACE}...) are not reachable over JSON-RPC. */
-  private static void refuseCallbackConnection(String connectionId) {
-    if (connectionId != null && connectionId.startsWith(CallbackGateway.NAMESPACE)) {
+    if (connectionId != null && !reservedPrefix.isEmpty() && connectionId.startsWith(reservedPrefix)) {
       throw new MprRpcException(RpcErrors.INVALID_PARAMS, "Invalid params: connectionId must not start with '"
-          + CallbackGateway.NAMESPACE + "', which is reserved for the callback gateway", null);
+          + reservedPrefix + "', which is reserved for the callback gateway", null);
     }
   }
 

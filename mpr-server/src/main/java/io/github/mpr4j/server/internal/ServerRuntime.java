@@ -15,6 +15,7 @@ import io.github.mpr4j.core.embedded.CallbackRegistries;
 import io.github.mpr4j.core.embedded.EmbeddedStoreSettings;
 import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
+import io.github.mpr4j.server.callback.CallbackGateway;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -24,7 +25,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -122,14 +122,14 @@ public final class ServerRuntime {
       }
       wsChannel = bind("WS_PORT", config.wsPort(), tls == null ? null : tls::ws,
           new WsChannelInitializer(new TokenVerifier(config.authTokens()), config.callback().allowedOrigins(),
-              q::openRepository, RpcLimits.of(config), connections, metrics));
-      callbackGateway = new CallbackGateway(q, openCallbackRegistry(), config.callback(), Clock.systemUTC(), metrics,
-          push);
-      HttpDispatcher routes = OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics);
-      CallbackEndpoints.addTo(routes, callbackGateway);
+              q::openRepository, RpcLimits.of(config, CallbackGateway.CONNECTION_PREFIX), connections, metrics));
+      CallbackGateway gateway = CallbackGateway.build(q, openCallbackRegistry(), config.callback(), metrics, push);
+      callbackGateway = gateway;
+      gateway.start();
+      HttpDispatcher routes = OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics)
+          .routePrefix(CallbackGateway.PATH_PREFIX, gateway::handle);
       appChannel = bind("APP_PORT", config.appPort(), tls == null ? null : tls::app,
-          new HttpChannelInitializer(routes,
-              (int) Math.min(Integer.MAX_VALUE, config.callback().maxBodyBytes() + 1024L)));
+          new HttpChannelInitializer(routes, gateway.maxRequestBytes()));
     } catch (RuntimeException e) {
       close();
       throw e;

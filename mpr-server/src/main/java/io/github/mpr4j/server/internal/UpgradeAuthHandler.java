@@ -1,5 +1,6 @@
 package io.github.mpr4j.server.internal;
 
+import io.github.mpr4j.server.internal.http.HttpResponses;
 import io.github.mpr4j.server.AllowedOrigins;
 import io.github.mpr4j.server.AuthToken;
 import io.netty.channel.ChannelHandlerContext;

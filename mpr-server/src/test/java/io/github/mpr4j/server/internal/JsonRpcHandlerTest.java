@@ -47,7 +47,7 @@ class JsonRpcHandlerTest {
 
   /** 4 KiB frames, 64-byte payloads and takes, a 1 MiB high-water mark of unsent bytes. */
   private static RpcLimits limits(int maxInFlight, int maxBatch) {
-    return new RpcLimits(4096, 64, maxInFlight, maxBatch, 64, 1 << 20, 1 << 25, Duration.ofSeconds(60));
+    return new RpcLimits(4096, 64, maxInFlight, maxBatch, 64, 1 << 20, 1 << 25, Duration.ofSeconds(60), "callback:");
   }
 
   private EmbeddedChannel open(Set<AuthToken.Right> rights, int maxInFlight, int maxBatch) {
@@ -219,6 +219,24 @@ class JsonRpcHandlerTest {
         new WebSocketServerProtocolHandler.HandshakeComplete("/", EmptyHttpHeaders.INSTANCE, null));
     assertEquals(-32003, code(exchange(String.format(COUNT, 1))));
     assertEquals("pong", exchange("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":2}").get("result").asText());
+  }
+
+  @Test
+  void a_connection_id_with_the_reserved_prefix_is_invalid_on_the_fast_and_the_general_path_alike() {
+    open();
+    String params = "{\"connectionId\":\"callback:c\",\"recipientDids\":[\"d\"],\"payload\":{\"a\":\"b\"}}";
+    // the usual addMessage frame (the fast path), one with its members in another order, and another method
+    List<String> frames = List.of(
+        "{\"jsonrpc\":\"2.0\",\"method\":\"addMessage\",\"params\":" + params + ",\"id\":1}",
+        "{\"jsonrpc\":\"2.0\",\"params\":" + params + ",\"method\":\"addMessage\",\"id\":1}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"takeFromQueue\",\"params\":{\"connectionId\":\"callback:c\"},\"id\":1}");
+    for (String frame : frames) {
+      JsonNode answer = exchange(frame);
+      assertEquals(-32602, code(answer), frame);
+      assertEquals("Invalid params: connectionId must not start with 'callback:', which is reserved for the callback"
+          + " gateway", answer.get("error").get("message").asText());
+    }
+    assertEquals(0, repository.added);
   }
 
   @Test

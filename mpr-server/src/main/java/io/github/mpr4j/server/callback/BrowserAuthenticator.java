@@ -1,4 +1,4 @@
-package io.github.mpr4j.server.internal;
+package io.github.mpr4j.server.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

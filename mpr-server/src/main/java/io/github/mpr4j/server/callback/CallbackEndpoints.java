@@ -1,5 +1,6 @@
-package io.github.mpr4j.server.internal;
+package io.github.mpr4j.server.callback;
 
+import io.github.mpr4j.server.internal.http.HttpResponses;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.github.mpr4j.core.CallbackAdd;
 import io.github.mpr4j.protocol.EncryptedMessage;
 import io.github.mpr4j.protocol.MprRpcException;
 import java.io.IOException;
@@ -48,13 +50,13 @@ final class CallbackEndpoints {
   static final int MAX_BROWSER_FRAME_BYTES = 64 * 1024;
   private static final Pattern CLIENT_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-  private final CallbackGateway gateway;
+  private final GatewayCore gateway;
   private final List<byte[]> keys;
   private final String clientJs;
   private final String demoHtml;
   private final String serviceWorker;
 
-  private CallbackEndpoints(CallbackGateway gateway) {
+  CallbackEndpoints(GatewayCore gateway) {
     this.gateway = gateway;
     this.keys = gateway.config().keys().stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
     this.clientJs = resource("client.js").replace("@VAPID_PUBLIC_KEY@",
@@ -63,29 +65,50 @@ final class CallbackEndpoints {
     this.demoHtml = resource("demo.html");
   }
 
-  /** Adds the gateway's routes to a dispatcher. */
-  static HttpDispatcher addTo(HttpDispatcher dispatcher, CallbackGateway gateway) {
-    CallbackEndpoints e = new CallbackEndpoints(gateway);
-    return dispatcher
-        .route(HttpMethod.GET, "/callback/client.js", (ctx, req) -> e.staticFile(ctx, "text/javascript; charset=utf-8",
-            e.clientJs))
-        .route(HttpMethod.GET, "/callback/sw.js", (ctx, req) -> e.staticFile(ctx, "text/javascript; charset=utf-8",
-            e.serviceWorker))
-        .route(HttpMethod.GET, "/callback/demo", (ctx, req) -> e.staticFile(ctx, "text/html; charset=utf-8",
-            e.demoHtml))
-        .routePrefix(PREFIX, e::handle);
-  }
-
-  private FullHttpResponse staticFile(ChannelHandlerContext ctx, String type, String body) {
+  /** The browser's script and service worker, and the demo page: GET only. */
+  private boolean servedStatic(ChannelHandlerContext ctx, FullHttpRequest request, String path, boolean keepAlive) {
+    String type;
+    String body;
+    switch (path) {
+      case "/callback/client.js" -> {
+        type = JAVASCRIPT;
+        body = clientJs;
+      }
+      case "/callback/sw.js" -> {
+        type = JAVASCRIPT;
+        body = serviceWorker;
+      }
+      case "/callback/demo" -> {
+        type = "text/html; charset=utf-8";
+        body = demoHtml;
+      }
+      default -> {
+        return false;
+      }
+    }
+    if (!request.method().equals(HttpMethod.GET)) {
+      methodNotAllowed(ctx, "GET", keepAlive);
+      return true;
+    }
     FullHttpResponse r = HttpResponses.of(ctx, HttpResponseStatus.OK, type, body);
     r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-    return r;
+    HttpResponses.send(ctx, r, keepAlive);
+    return true;
   }
 
-  private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+  private static final String JAVASCRIPT = "text/javascript; charset=utf-8";
+
+  /**
+   * Answers a request whose path starts with {@value #PREFIX}, or upgrades it to the browser's socket. Runs
+   * on the event loop and does not block; the caller releases the request when this returns.
+   */
+  void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     String path = uri.path();
+    if (servedStatic(ctx, request, path, keepAlive)) {
+      return;
+    }
     if (path.equals(WS_PATH)) {
       if (!request.method().equals(HttpMethod.GET)) {
         methodNotAllowed(ctx, "GET", keepAlive);
@@ -143,7 +166,7 @@ final class CallbackEndpoints {
 
   /** The stored payload of the body, or null after answering 400 when it is not one JSON value. */
   private static EncryptedMessage payload(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
-    EncryptedMessage payload = CallbackGateway.payloadOf(ByteBufUtil.getBytes(request.content()));
+    EncryptedMessage payload = GatewayCore.payloadOf(ByteBufUtil.getBytes(request.content()));
     if (payload == null) {
       HttpResponses.send(ctx, HttpResponses.error(ctx, HttpResponseStatus.BAD_REQUEST, "the body is not JSON"),
           keepAlive);
@@ -201,8 +224,8 @@ final class CallbackEndpoints {
           r.headers().set(HttpHeaderNames.RETRY_AFTER, "10");
           break;
         default:
-          r = HttpResponses.of(ctx, HttpResponseStatus.ACCEPTED, HttpResponses.JSON, "{\"id\":\"" + outcome.id()
-              + "\",\"delivered\":\"" + (outcome.status() == CallbackGateway.Status.LIVE ? "live" : "pending")
+          r = HttpResponses.of(ctx, HttpResponseStatus.ACCEPTED, HttpResponses.JSON, "{\"id\":\"" + outcome.messageId()
+              + "\",\"delivered\":\"" + (outcome.status() == CallbackAdd.Status.LIVE ? "live" : "pending")
               + "\"}");
       }
       return r;

@@ -1,10 +1,11 @@
-package io.github.mpr4j.server.internal;
+package io.github.mpr4j.server.callback;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mpr4j.core.CallbackAdd;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.PushNotifier;
@@ -35,6 +36,8 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,18 +54,13 @@ import org.slf4j.LoggerFactory;
  * PickupQueue#addIfRegistered}; the registry's other calls (create, touch, sweep) run on this gateway's
  * small executor; nothing blocks an event loop.
  */
-final class CallbackGateway implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(CallbackGateway.class);
+final class GatewayCore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GatewayCore.class);
   /** The connectionId prefix of callback queues; the JSON-RPC API refuses connectionIds with it. */
   static final String NAMESPACE = CallbackRegistry.CONNECTION_PREFIX;
   /** The one recipient of every notification (removeAllMessages needs one). */
   static final String RECIPIENT = "callback";
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** The outcome of a POST. */
-  enum Status { LIVE, PENDING, UNKNOWN_CLIENT, TOO_MANY_PENDING }
-
-  record PostOutcome(Status status, String id) {}
 
   private final CallbackConfig config;
   private final PickupQueue queue;
@@ -70,9 +68,12 @@ final class CallbackGateway implements AutoCloseable {
   private final MessagePickupRepository backend;
   private final Supplier<MessagePickupRepository> holders;
   private final Clock clock;
-  private final Metrics metrics;
+  private final CallbackMetrics metrics;
   private final RegistrationLimiter limiter;
-  private final ThreadPoolExecutor registryCalls;
+  /** Runs the registry's calls, which may block; {@link #ownedPool} or, in tests, the caller's thread. */
+  private final Executor registryCalls;
+  /** The gateway's own pool for registry calls, shut down by {@link #close}; null when it was given one. */
+  private final ExecutorService ownedPool;
   private final ScheduledExecutorService timer;
   /** Browser sockets of this instance, closed with 1001 at shutdown. */
   private final ChannelGroup sockets = new DefaultChannelGroup("callback-sockets", GlobalEventExecutor.INSTANCE);
@@ -93,13 +94,18 @@ final class CallbackGateway implements AutoCloseable {
   /** The attribute holding the deadline of a registration that has received no POST yet. */
   static final String UNUSED_UNTIL = "unusedUntil";
 
-  CallbackGateway(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, Metrics metrics) {
-    this(queue, registry, config, clock, metrics, null);
+  /**
+   * A gateway with its own small pool for registry calls; {@code push} sends Web Push (when {@code
+   * config.webPush()} is set) and may be null otherwise. Its timers (touches, sweeps) run from {@link #start}.
+   */
+  GatewayCore(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, CallbackMetrics metrics,
+      PushNotifier push) {
+    this(queue, registry, config, clock, metrics, push, null);
   }
 
-  /** With the push notifier that sends Web Push (when {@code config.webPush()} is set). */
-  CallbackGateway(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, Metrics metrics,
-      PushNotifier push) {
+  /** With the executor of registry calls (tests: the caller's thread), or null for the gateway's own pool. */
+  GatewayCore(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, CallbackMetrics metrics,
+      PushNotifier push, Executor registryCalls) {
     this.push = config.webPush() == null ? null : push;
     this.config = config;
     this.queue = queue;
@@ -109,17 +115,26 @@ final class CallbackGateway implements AutoCloseable {
     this.clock = clock;
     this.metrics = metrics;
     this.limiter = new RegistrationLimiter(config.registrationsPerMinute(), clock);
-    this.registryCalls = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
-      Thread t = new Thread(r, "mpr-callback-registry");
-      t.setDaemon(true);
-      return t;
-    });
+    this.ownedPool = registryCalls == null ? registryPool() : null;
+    this.registryCalls = registryCalls == null ? ownedPool : registryCalls;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mpr-callback-timer");
       t.setDaemon(true);
       return t;
     });
-    this.authenticator = config.auth() == null ? null : new BrowserAuthenticator(config.auth(), clock, registryCalls);
+    this.authenticator = config.auth() == null ? null : new BrowserAuthenticator(config.auth(), clock, this.registryCalls);
+  }
+
+  private static ExecutorService registryPool() {
+    return new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
+      Thread t = new Thread(r, "mpr-callback-registry");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts the timers: connected browsers' registrations are touched, expired ones swept. */
+  void start() {
     long touchEvery = Math.max(100, config.idleExpiry().toMillis() / 3);
     timer.scheduleWithFixedDelay(this::touchConnected, touchEvery, touchEvery, TimeUnit.MILLISECONDS);
     long sweepEvery = Math.max(100, Math.min(60_000, config.idleExpiry().toMillis() / 2));
@@ -259,24 +274,18 @@ final class CallbackGateway implements AutoCloseable {
    * Stores a notification for a client and tells whether a browser held it live: one {@link
    * PickupQueue#addIfRegistered} (on Redis one atomic script call; no thread waits for it).
    */
-  CompletableFuture<PostOutcome> post(String clientId, EncryptedMessage payload) {
+  CompletableFuture<CallbackAdd> post(String clientId, EncryptedMessage payload) {
     return queue.addIfRegistered(registry, clientId,
         AddMessageOptions.of(connectionId(clientId), List.of(RECIPIENT), payload), config.maxPending())
         .thenApply(added -> {
-          Status status = switch (added.status()) {
-            case LIVE -> Status.LIVE;
-            case PENDING -> Status.PENDING;
-            case UNKNOWN_CLIENT -> Status.UNKNOWN_CLIENT;
-            case TOO_MANY_PENDING -> Status.TOO_MANY_PENDING;
-          };
           if (added.messageId() != null) {
-            metrics.callbackPosted(status == Status.LIVE);
+            metrics.callbackPosted(added.status() == CallbackAdd.Status.LIVE);
             markUsed(clientId);
-            if (status == Status.PENDING && push != null) {
+            if (added.status() == CallbackAdd.Status.PENDING && push != null) {
               wakeUp(clientId, added.messageId());
             }
           }
-          return new PostOutcome(status, added.messageId());
+          return added;
         });
   }
 
@@ -295,7 +304,7 @@ final class CallbackGateway implements AutoCloseable {
     int max = config.auth() == null ? 0 : config.auth().maxBrowsersPerUser();
     return onRegistryThread(() -> registry.clientsOfUser(userId, clock.millis(), max))
         .thenCompose(clients -> {
-          List<CompletableFuture<PostOutcome>> posts = new ArrayList<>();
+          List<CompletableFuture<CallbackAdd>> posts = new ArrayList<>();
           for (String clientId : clients) {
             posts.add(post(clientId, payload));
           }
@@ -304,16 +313,16 @@ final class CallbackGateway implements AutoCloseable {
             int pending = 0;
             int refused = 0;
             List<String> ids = new ArrayList<>();
-            for (CompletableFuture<PostOutcome> f : posts) {
-              PostOutcome o = f.join();
+            for (CompletableFuture<CallbackAdd> f : posts) {
+              CallbackAdd o = f.join();
               switch (o.status()) {
                 case LIVE -> live++;
                 case PENDING -> pending++;
                 case TOO_MANY_PENDING -> refused++;
                 default -> { } // expired since the look-up
               }
-              if (o.id() != null) {
-                ids.add(o.id());
+              if (o.messageId() != null) {
+                ids.add(o.messageId());
               }
             }
             return new UserPostOutcome(live, pending, refused, ids);
@@ -527,11 +536,13 @@ final class CallbackGateway implements AutoCloseable {
         .awaitUninterruptibly(2_000);
     sockets.close().awaitUninterruptibly(2_000);
     timer.shutdownNow();
-    registryCalls.shutdown();
-    try {
-      registryCalls.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (ownedPool != null) {
+      ownedPool.shutdown();
+      try {
+        ownedPool.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     backend.close();
     try {

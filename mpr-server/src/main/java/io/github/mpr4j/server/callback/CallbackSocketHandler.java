@@ -1,4 +1,4 @@
-package io.github.mpr4j.server.internal;
+package io.github.mpr4j.server.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,7 +62,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   /** Close code when the source address made too many registrations. */
   static final int CLOSE_TOO_MANY_REGISTRATIONS = 4029;
 
-  private final CallbackGateway gateway;
+  private final GatewayCore gateway;
   private final WebSocketServerHandshaker handshaker;
   private final String requestedClientId;
   private final String host;
@@ -85,7 +85,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
   private List<QueuedMessage> heldBack = new ArrayList<>();
   private Set<String> sentInBacklog = new HashSet<>();
 
-  CallbackSocketHandler(CallbackGateway gateway, WebSocketServerHandshaker handshaker, String requestedClientId,
+  CallbackSocketHandler(GatewayCore gateway, WebSocketServerHandshaker handshaker, String requestedClientId,
       String host, String sourceAddress, String userId) {
     this.gateway = gateway;
     this.userId = userId;
@@ -133,8 +133,8 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
       cleanUp();
       return;
     }
-    String connectionId = CallbackGateway.connectionId(id);
-    write(CallbackGateway.registeredFrame(id, gateway.callbackUrl(id, host)));
+    String connectionId = GatewayCore.connectionId(id);
+    write(GatewayCore.registeredFrame(id, gateway.callbackUrl(id, host)));
     h.addLiveSession(new AddLiveSessionOptions(connectionId, sessionId))
         .thenCompose(v -> sendBacklog(h, connectionId, 0))
         .whenComplete((v, e) -> {
@@ -160,7 +160,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
                 expired.add(m.id());
               } else {
                 sentInBacklog.add(m.id());
-                write(CallbackGateway.notificationFrame(m));
+                write(GatewayCore.notificationFrame(m));
               }
             }
           }
@@ -178,7 +178,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
       long now = gateway.nowMillis();
       for (QueuedMessage m : heldBack) {
         if (!sentInBacklog.contains(m.id()) && !gateway.expired(m, now)) {
-          write(CallbackGateway.notificationFrame(m));
+          write(GatewayCore.notificationFrame(m));
         }
       }
       heldBack = null;
@@ -194,7 +194,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
         return;
       }
       for (QueuedMessage m : messages) {
-        write(CallbackGateway.notificationFrame(m));
+        write(GatewayCore.notificationFrame(m));
       }
     }
   }
@@ -375,7 +375,7 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
     String session = sessionId;
     flushAcks(); // the acks still gathering go first
     acks.handle((v, e) -> null)
-        .thenCompose(v -> h.removeLiveSession(new RemoveLiveSessionOptions(CallbackGateway.connectionId(id), session))
+        .thenCompose(v -> h.removeLiveSession(new RemoveLiveSessionOptions(GatewayCore.connectionId(id), session))
             .handle((removed, e) -> null))
         .whenComplete((v, e) -> {
           h.close();

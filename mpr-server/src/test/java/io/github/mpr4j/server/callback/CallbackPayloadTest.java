@@ -1,4 +1,4 @@
-package io.github.mpr4j.server.internal;
+package io.github.mpr4j.server.callback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class CallbackPayloadTest {
   private static String payload(String body) {
-    var m = CallbackGateway.payloadOf(body.getBytes(StandardCharsets.UTF_8));
+    var m = GatewayCore.payloadOf(body.getBytes(StandardCharsets.UTF_8));
     return m == null ? null : m.json();
   }
 

@@ -1,4 +1,4 @@
-package io.github.mpr4j.server.internal;
+package io.github.mpr4j.server.callback;
 
 import java.time.Clock;
 import java.util.Map;
