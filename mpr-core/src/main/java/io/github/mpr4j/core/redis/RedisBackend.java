@@ -138,7 +138,7 @@ public final class RedisBackend implements AutoCloseable {
       config.hostAndPortMapper(hap -> map.getOrDefault(hap, hap));
     }
     return RedisClusterClient.builder().nodes(nodes).clientConfig(config.build()).poolConfig(pool(s))
-        .maxAttempts(3).maxTotalRetriesDuration(s.timeout().multipliedBy(2)).build();
+        .maxAttempts(3).maxTotalRetriesDuration(s.clusterRetryWindow()).build();
   }
 
   /** The id of this instance: give it to the pickup queue's builder. */

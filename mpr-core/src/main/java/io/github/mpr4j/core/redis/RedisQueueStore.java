@@ -38,11 +38,14 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
   private final RedisBackend backend;
   private final QueueScript script;
   private final RedisKeys keys;
+  /** How long (ms) the script remembers an appended id, so that the same append run again changes nothing. */
+  private final byte[] appendGuard;
 
   RedisQueueStore(RedisBackend backend, QueueScript script, RedisKeys keys) {
     this.backend = backend;
     this.script = script;
     this.keys = keys;
+    this.appendGuard = number(backend.settings().appendGuardWindow().toMillis());
   }
 
   @Override
@@ -107,19 +110,20 @@ final class RedisQueueStore implements QueueStore, SessionRoutingStore, AsyncQue
         .thenApply(removed -> Optional.<LiveSession>empty());
   }
 
-  static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
+  List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
     return appendArgs(op, m, sendingUntil, null);
   }
 
-  /** op, id, blob, sendingUntil, payloadBytes, receivedAt, [extra], recipient dids. */
-  static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil, byte[] extra) {
-    List<byte[]> args = new ArrayList<>(7 + m.recipientDids().size());
+  /** op, id, blob, sendingUntil, payloadBytes, receivedAt, guard window, [extra], recipient dids. */
+  List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil, byte[] extra) {
+    List<byte[]> args = new ArrayList<>(8 + m.recipientDids().size());
     args.add(op);
     args.add(RedisKeys.bytes(m.id()));
     args.add(MessageBlobs.encode(m));
     args.add(number(sendingUntil));
     args.add(number(m.payload().byteSize()));
     args.add(number(m.receivedAtMillis()));
+    args.add(appendGuard);
     if (extra != null) {
       args.add(extra);
     }
