@@ -1,5 +1,9 @@
 package io.github.mpr4j.core.redis;
 
+import static io.github.mpr4j.core.TestSockets.closeQuietly;
+import static io.github.mpr4j.core.TestSockets.contains;
+import static io.github.mpr4j.core.TestSockets.daemon;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,7 +38,7 @@ final class RedisReplyDropper implements AutoCloseable {
   RedisReplyDropper(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    start(this::accept);
+    daemon("redis-reply-dropper", this::accept);
   }
 
   /** {@code 127.0.0.1:<port>}. */
@@ -90,8 +94,8 @@ final class RedisReplyDropper implements AutoCloseable {
 
   private void pipe(Socket client, Socket server) {
     Connection c = new Connection();
-    start(() -> pump(client, server, c, true));
-    start(() -> pump(server, client, c, false));
+    daemon("redis-reply-dropper-pump", () -> pump(client, server, c, true));
+    daemon("redis-reply-dropper-pump", () -> pump(server, client, c, false));
   }
 
   /** Whether the next reply on a connection is to be lost. */
@@ -125,33 +129,6 @@ final class RedisReplyDropper implements AutoCloseable {
     }
     closeQuietly(from);
     closeQuietly(to);
-  }
-
-  private static boolean contains(byte[] buffer, int length, byte[] what) {
-    outer:
-    for (int i = 0; i + what.length <= length; i++) {
-      for (int k = 0; k < what.length; k++) {
-        if (buffer[i + k] != what[k]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
-  private static void start(Runnable r) {
-    Thread t = new Thread(r, "redis-reply-dropper");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // closing
-    }
   }
 
   @Override
