@@ -170,10 +170,11 @@ local function appendedBefore(window)
   return false
 end
 
--- the reply of an append run again: the live session only while the message is still here (its first run's
--- reply, and so its delivery, was lost); a message removed or moved since is neither written back nor delivered
-local function stillHere()
-  return redis.call('HEXISTS', M, ARGV[2]) == 1
+-- the reply of an append run again names the live session only while the message is still here and sending
+-- (the first run appended it so, and its reply, and so its delivery, was lost); a message removed or moved
+-- since is neither written back nor delivered, and a pending one waits for a take
+local function stillSending()
+  return redis.call('ZSCORE', S, ARGV[2]) ~= false
 end
 
 -- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt, guard window (ms), then from `first` the
@@ -393,7 +394,7 @@ elseif op == 'appendRouted' then
   -- appended as sending when the connection has a live session, which is returned ({} when none)
   local session = redis.call('HMGET', LIVE, 's', 'i', 'h')
   if appendedBefore(tonumber(ARGV[7])) then
-    if session[1] and stillHere() then return session end
+    if session[1] and stillSending() then return session end
     return {}
   end
   if session[1] then
@@ -407,11 +408,11 @@ elseif op == 'appendIfRegistered' then
   -- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt (now), guard window, maxPending, did...
   -- {0}: no registration alive at now; {1}: maxPending messages pending; else appended as appendRouted
   -- does: {2, sessionId, instanceId, holderId} (sending to that session) or {2} (pending); run again, {2}
-  -- (with the session while the message is still here)
+  -- (with the session while the message is still sending)
   local now = tonumber(ARGV[6])
   local session = redis.call('HMGET', LIVE, 's', 'i', 'h')
   if redis.call('ZSCORE', M .. ':a', ARGV[2]) then
-    if session[1] and stillHere() then return {2, session[1], session[2], session[3]} end
+    if session[1] and stillSending() then return {2, session[1], session[2], session[3]} end
     return {2}
   end
   local deadline = redis.call('GET', KEYS[8])
@@ -428,12 +429,12 @@ elseif op == 'appendIfRegistered' then
 elseif op == 'appendT' then
   -- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt, guard window, routed (1/0), did...
   -- returns {wasEmpty (1/0), sessionId, instanceId, holderId}, the session only when routed and live (run
-  -- again: {0}, with the session while the message is still here)
+  -- again: {0}, with the session while the message is still sending)
   local wasEmpty = isEmpty() and 1 or 0
   local routed = ARGV[8] == '1'
   local session = routed and redis.call('HMGET', LIVE, 's', 'i', 'h') or {}
   if appendedBefore(tonumber(ARGV[7])) then
-    if session[1] and stillHere() then return {0, session[1], session[2], session[3]} end
+    if session[1] and stillSending() then return {0, session[1], session[2], session[3]} end
     return {0}
   end
   if routed then

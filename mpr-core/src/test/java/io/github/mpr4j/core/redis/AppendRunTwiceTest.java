@@ -93,6 +93,17 @@ class AppendRunTwiceTest {
   }
 
   @Test
+  void append_routed_run_again_for_a_pending_message_names_no_session_that_came_since() {
+    StoredMessage m = message("twice-routed-pending");
+    SessionRoutingStore store = (SessionRoutingStore) backend.queueStore();
+    assertEquals(Optional.empty(), store.appendRouted(m, System.currentTimeMillis() + 60_000).join(), "pending");
+    backend.liveSessions().put(new LiveSession(m.connectionId(), "s1", backend.instanceId(), "h1"));
+    assertEquals(Optional.empty(), store.appendRouted(m, System.currentTimeMillis() + 60_000).join(),
+        "a pending message is not delivered (a take would hand it out again): it waits for the session's take");
+    assertEquals(1, count(m.connectionId()), "still one pending message");
+  }
+
+  @Test
   void append_if_registered_run_again_after_a_removal_writes_nothing_back() {
     CallbackRegistry registry = backend.callbackRegistry();
     String client = "twice-client-" + System.nanoTime();
