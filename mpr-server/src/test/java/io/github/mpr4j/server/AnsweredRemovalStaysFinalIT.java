@@ -38,7 +38,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * message (live notification or take, on A or B) and every removal answer is recorded in one sequence: no
  * message may appear after a removal of it was answered, and every answered add is removed in the end. A
  * message is known by its id and by its payload: the same id seen again is our server writing it back; the
- * same payload under a new id would be an add sent again (the adder here never sends one twice).
+ * same payload under a new id would be an add sent again (the adder here never sends one twice). A removal
+ * answered with an error (seen on the tiered store under load) is sent again, up to five times, as a
+ * mediator would, and the error is kept in the journal.
  *
  * <p>It runs on a single Redis node, on a 3-master Redis Cluster, and on the tiered store (Redis in front of
  * MongoDB, moving after 20 ms, so that moves race with deliveries and removals), with and without
@@ -54,6 +56,7 @@ class AnsweredRemovalStaysFinalIT {
   private static final int KILL_AFTER = Integer.getInteger("mpr.removalLoop.killAfter", 600);
   private static final long ADD_EVERY_MICROS = 6_000;
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
+  private static final int MAX_REMOVAL_ATTEMPTS = 5;
 
   private static final String STORES = System.getProperty("mpr.removalLoop.stores", "");
 
@@ -244,6 +247,8 @@ class AnsweredRemovalStaysFinalIT {
       private final WsTestClient socket;
       private final String where;
       private final Map<Long, List<String>> removals = new LinkedHashMap<>();
+      /** removal request id -> its attempt (1 when absent). */
+      private final Map<Long, Integer> attempts = new HashMap<>();
       private long nextId = 1_000_000;
       private long awaited = -1;
       private JsonNode awaitedAnswer;
@@ -290,13 +295,14 @@ class AnsweredRemovalStaysFinalIT {
         }
       }
 
-      private void remove(List<String> ids) {
+      private long remove(List<String> ids) {
         long id = nextId++;
         removals.put(id, ids);
         for (String m : ids) {
           event(m, "removal-sent@" + where);
         }
         socket.send(WsTestClient.request(id, "removeMessages", Map.of("connectionId", conn, "messageIds", ids)));
+        return id;
       }
 
       private void answered(JsonNode answer) {
@@ -311,10 +317,14 @@ class AnsweredRemovalStaysFinalIT {
         }
         boolean ok = answer.has("result") && answer.get("result").asBoolean();
         for (String m : ids) {
-          event(m, (ok ? "removed@" : "removal-failed@") + where);
+          event(m, ok ? "removed@" + where : "removal-failed@" + where + " " + answer.path("error"));
           if (ok) {
             removedAt.putIfAbsent(m, clock.get());
           }
+        }
+        int attempt = attempts.getOrDefault(id, 1);
+        if (!ok && attempt < MAX_REMOVAL_ATTEMPTS && !socket.isClosed()) {
+          attempts.put(remove(ids), attempt + 1); // as a mediator does with a retryable error
         }
       }
 
