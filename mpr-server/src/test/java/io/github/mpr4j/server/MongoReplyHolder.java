@@ -1,5 +1,10 @@
 package io.github.mpr4j.server;
 
+import static io.github.mpr4j.core.TestSockets.closeQuietly;
+import static io.github.mpr4j.core.TestSockets.contains;
+import static io.github.mpr4j.core.TestSockets.daemon;
+
+import io.github.mpr4j.core.TestSockets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,8 +60,8 @@ final class MongoReplyHolder implements AutoCloseable {
         sockets.add(client);
         sockets.add(server);
         Connection c = new Connection();
-        start(() -> pump(client, server, c, true));
-        start(() -> pump(server, client, c, false));
+        daemon("mongo-reply-holder-pump", () -> pump(client, server, c, true));
+        daemon("mongo-reply-holder-pump", () -> pump(server, client, c, false));
       } catch (IOException e) {
         if (!closed) {
           throw new IllegalStateException(e);
@@ -68,12 +73,6 @@ final class MongoReplyHolder implements AutoCloseable {
   /** Whether a connection's replies are held back. */
   private static final class Connection {
     volatile boolean held;
-  }
-
-  private static void start(Runnable r) {
-    Thread t = new Thread(r, "mongo-reply-holder-pump");
-    t.setDaemon(true);
-    t.start();
   }
 
   private void pump(Socket from, Socket to, Connection c, boolean request) {
@@ -101,39 +100,10 @@ final class MongoReplyHolder implements AutoCloseable {
     }
   }
 
-  private static boolean contains(byte[] buffer, int length, byte[] what) {
-    outer:
-    for (int i = 0; i + what.length <= length; i++) {
-      for (int k = 0; k < what.length; k++) {
-        if (buffer[i + k] != what[k]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // closing
-    }
-  }
-
   @Override
   public void close() {
     closed = true;
     closeQuietly(listener);
-    sockets.forEach(MongoReplyHolder::closeQuietly);
-  }
-
-  private static void closeQuietly(ServerSocket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // closing
-    }
+    sockets.forEach(TestSockets::closeQuietly);
   }
 }

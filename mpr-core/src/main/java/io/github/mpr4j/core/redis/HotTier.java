@@ -95,7 +95,7 @@ public final class HotTier {
    */
   public CompletableFuture<Appended> append(StoredMessage m, long routedUntil) {
     boolean routed = routedUntil >= 0;
-    List<byte[]> args = RedisQueueStore.appendArgs(APPEND_T, m, routed ? routedUntil : m.sendingUntilMillis(),
+    List<byte[]> args = store.appendArgs(APPEND_T, m, routed ? routedUntil : m.sendingUntilMillis(),
         routed ? ONE : ZERO);
     return script.call(keys.connection(m.connectionId()), args).thenCompose(reply -> {
       List<?> r = (List<?>) reply;

@@ -74,7 +74,8 @@ public final class RedisBackend implements Backend {
     this.script = new QueueScript(client);
     this.instances = new InstanceRegistry(client, keys, instanceId, settings.instanceTtl());
     this.sessions = new RedisLiveSessions(script, keys, instances, instanceId);
-    this.store = new RedisQueueStore(client, script, keys, instances, sessions, settings.describe());
+    this.store = new RedisQueueStore(client, script, keys, instances, sessions, settings.describe(),
+        settings.appendGuardWindow());
     this.bus = new RedisDeliveryBus(keys, script, client, settings, instanceId, sessions);
     this.callbacks = new RedisCallbackRegistry(client, keys, settings.keyPrefix());
     this.hotTier = new HotTier(store, script, keys);
@@ -160,7 +161,7 @@ public final class RedisBackend implements Backend {
       config.hostAndPortMapper(hap -> map.getOrDefault(hap, hap));
     }
     return RedisClusterClient.builder().nodes(nodes).clientConfig(config.build()).poolConfig(pool(s))
-        .maxAttempts(3).maxTotalRetriesDuration(s.timeout().multipliedBy(2)).build();
+        .maxAttempts(3).maxTotalRetriesDuration(s.clusterRetryWindow()).build();
   }
 
   /** The id of this instance (its heartbeat, its bus channel); the pickup queue takes it as its own. */

@@ -39,15 +39,18 @@ final class RedisQueueStore implements QueueStore {
   private final InstanceRegistry instances;
   private final RedisLiveSessions sessions;
   private final String description;
+  /** How long (ms) the script remembers an appended id, so that the same append run again changes nothing. */
+  private final byte[] appendGuard;
 
   RedisQueueStore(UnifiedJedis client, QueueScript script, RedisKeys keys, InstanceRegistry instances,
-      RedisLiveSessions sessions, String description) {
+      RedisLiveSessions sessions, String description, java.time.Duration appendGuardWindow) {
     this.client = client;
     this.script = script;
     this.keys = keys;
     this.instances = instances;
     this.sessions = sessions;
     this.description = description;
+    this.appendGuard = number(appendGuardWindow.toMillis());
   }
 
   @Override
@@ -105,19 +108,20 @@ final class RedisQueueStore implements QueueStore {
         .thenApply(removed -> Optional.<LiveSession>empty());
   }
 
-  static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
+  List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil) {
     return appendArgs(op, m, sendingUntil, null);
   }
 
-  /** op, id, blob, sendingUntil, payloadBytes, receivedAt, [extra], recipient dids. */
-  static List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil, byte[] extra) {
-    List<byte[]> args = new ArrayList<>(7 + m.recipientDids().size());
+  /** op, id, blob, sendingUntil, payloadBytes, receivedAt, guard window, [extra], recipient dids. */
+  List<byte[]> appendArgs(byte[] op, StoredMessage m, long sendingUntil, byte[] extra) {
+    List<byte[]> args = new ArrayList<>(8 + m.recipientDids().size());
     args.add(op);
     args.add(RedisKeys.bytes(m.id()));
     args.add(MessageBlobs.encode(m));
     args.add(number(sendingUntil));
     args.add(number(m.payload().byteSize()));
     args.add(number(m.receivedAtMillis()));
+    args.add(appendGuard);
     if (extra != null) {
       args.add(extra);
     }

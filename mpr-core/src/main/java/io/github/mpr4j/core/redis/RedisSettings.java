@@ -83,6 +83,24 @@ public record RedisSettings(URI uri, List<String> clusterNodes, Map<String, Stri
         DEFAULT_INSTANCE_TTL);
   }
 
+  /**
+   * How long the cluster client goes on sending a command again after a connection failure or a redirection
+   * (twice the {@link #timeout()}); a single node's client never sends a command twice.
+   */
+  public Duration clusterRetryWindow() {
+    return timeout.multipliedBy(2);
+  }
+
+  /**
+   * How long the queue script remembers each appended message id, so that the same append run again (by the
+   * cluster client's retry after a lost reply, whose last attempt may start at the end of the {@link
+   * #clusterRetryWindow()} and run up to two timeouts later) changes nothing: four times the {@link
+   * #timeout()}.
+   */
+  public Duration appendGuardWindow() {
+    return clusterRetryWindow().plus(timeout.multipliedBy(2));
+  }
+
   /** Whether this is a Redis Cluster. */
   public boolean isCluster() {
     return uri == null;

@@ -12,6 +12,10 @@
 -- KEYS[7] t: tiering state, hash {v = moves committed, w = v when the cold tier was last seen without visible
 --          messages, f = highest mover fence seen}
 -- KEYS[8] (appendIfRegistered only) the callback registration: its deadline (epoch ms), same hash tag
+-- KEYS[1]..':a' (derived, same hash tag): zset of the ids appended within the last guard window (ARGV[7] of
+--          the appends, ms) by Redis' time; it expires with its last entry. An append whose id is there ran
+--          before: a client that sends a command again after a lost reply (Jedis on a cluster does) must not
+--          write back a message that was handed out and removed, or moved to MongoDB, meanwhile
 -- Operations on the tiering index and lease get other KEYS (the op name says which).
 -- ARGV[1]: the operation; the others depend on it.
 local M, P, S, N, LIVE, L, T = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
@@ -153,7 +157,28 @@ local function isEmpty()
   return redis.call('EXISTS', M) == 0 and redis.call('EXISTS', L) == 0
 end
 
--- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt, then from `first` the recipient dids.
+-- whether an append of this id ran within the guard window (then this one is the same append run again);
+-- else records that it runs now
+local function appendedBefore(window)
+  local id = ARGV[2]
+  local a = M .. ':a'
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREMRANGEBYSCORE', a, '-inf', now - window)
+  if redis.call('ZADD', a, 'NX', now, id) == 0 then return true end
+  redis.call('PEXPIRE', a, window)
+  return false
+end
+
+-- the reply of an append run again names the live session only while the message is still here and sending
+-- (the first run appended it so, and its reply, and so its delivery, was lost); a message removed or moved
+-- since is neither written back nor delivered, and a pending one waits for a take
+local function stillSending()
+  return redis.call('ZSCORE', S, ARGV[2]) ~= false
+end
+
+-- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt, guard window (ms), then from `first` the
+-- recipient dids.
 -- `tiered`: number the message with nextSeq (its number must never go back, even after its counter was
 -- deleted, and must follow Redis' clock, as the tiered store's write-through backups are numbered by time);
 -- else one more than the last (the Redis store alone keeps no message past its empty queue)
@@ -362,47 +387,64 @@ local function removeAllCore(did, tomb)
 end
 
 if op == 'append' then
-  return append(tonumber(ARGV[4]), 7)
+  if appendedBefore(tonumber(ARGV[7])) then return 0 end
+  return append(tonumber(ARGV[4]), 8)
 
 elseif op == 'appendRouted' then
   -- appended as sending when the connection has a live session, which is returned ({} when none)
   local session = redis.call('HMGET', LIVE, 's', 'i', 'h')
+  if appendedBefore(tonumber(ARGV[7])) then
+    if session[1] and stillSending() then return session end
+    return {}
+  end
   if session[1] then
-    append(tonumber(ARGV[4]), 7)
+    append(tonumber(ARGV[4]), 8)
     return session
   end
-  append(0, 7)
+  append(0, 8)
   return {}
 
 elseif op == 'appendIfRegistered' then
-  -- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt (now), maxPending, did...
+  -- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt (now), guard window, maxPending, did...
   -- {0}: no registration alive at now; {1}: maxPending messages pending; else appended as appendRouted
-  -- does: {2, sessionId, instanceId, holderId} (sending to that session) or {2} (pending)
+  -- does: {2, sessionId, instanceId, holderId} (sending to that session) or {2} (pending); run again, {2}
+  -- (with the session while the message is still sending)
   local now = tonumber(ARGV[6])
+  local session = redis.call('HMGET', LIVE, 's', 'i', 'h')
+  if redis.call('ZSCORE', M .. ':a', ARGV[2]) then
+    if session[1] and stillSending() then return {2, session[1], session[2], session[3]} end
+    return {2}
+  end
   local deadline = redis.call('GET', KEYS[8])
   if not deadline or tonumber(deadline) <= now then return {0} end
-  if redis.call('ZCARD', P) + redis.call('ZCOUNT', S, '-inf', now) >= tonumber(ARGV[7]) then return {1} end
-  local session = redis.call('HMGET', LIVE, 's', 'i', 'h')
+  if redis.call('ZCARD', P) + redis.call('ZCOUNT', S, '-inf', now) >= tonumber(ARGV[8]) then return {1} end
+  appendedBefore(tonumber(ARGV[7]))
   if session[1] then
-    append(tonumber(ARGV[4]), 8)
+    append(tonumber(ARGV[4]), 9)
     return {2, session[1], session[2], session[3]}
   end
-  append(0, 8)
+  append(0, 9)
   return {2}
 
 elseif op == 'appendT' then
-  -- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt, routed (1/0), did...
-  -- returns {wasEmpty (1/0), sessionId, instanceId, holderId}, the session only when routed and live
+  -- ARGV: op, id, blob, sendingUntil, payloadBytes, receivedAt, guard window, routed (1/0), did...
+  -- returns {wasEmpty (1/0), sessionId, instanceId, holderId}, the session only when routed and live (run
+  -- again: {0}, with the session while the message is still sending)
   local wasEmpty = isEmpty() and 1 or 0
-  if ARGV[7] == '1' then
-    local session = redis.call('HMGET', LIVE, 's', 'i', 'h')
+  local routed = ARGV[8] == '1'
+  local session = routed and redis.call('HMGET', LIVE, 's', 'i', 'h') or {}
+  if appendedBefore(tonumber(ARGV[7])) then
+    if session[1] and stillSending() then return {0, session[1], session[2], session[3]} end
+    return {0}
+  end
+  if routed then
     if session[1] then
-      append(tonumber(ARGV[4]), 8, true)
+      append(tonumber(ARGV[4]), 9, true)
       return {wasEmpty, session[1], session[2], session[3]}
     end
-    append(0, 8, true)
+    append(0, 9, true)
   else
-    append(tonumber(ARGV[4]), 8, true)
+    append(tonumber(ARGV[4]), 9, true)
   end
   return {wasEmpty}
 
