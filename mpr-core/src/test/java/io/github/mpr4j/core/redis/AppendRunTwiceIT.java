@@ -26,7 +26,7 @@ import redis.clients.jedis.Jedis;
  */
 @Timeout(30)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class AppendRunTwiceTest {
+class AppendRunTwiceIT {
   private static final String DID = "did:example:twice";
 
   private RedisServers.Node node;
