@@ -156,7 +156,8 @@ class CallbackBrowserIT {
   private boolean noBrowserSocketOpen() throws Exception {
     String metrics = CallbackBrowser.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
         + server.appPort() + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-    return metrics.lines().anyMatch(l -> l.equals("mpr_callback_sockets 0"));
+    return metrics.lines().anyMatch(l -> l.startsWith("mpr_callback_sockets ")
+        && Double.parseDouble(l.substring("mpr_callback_sockets ".length())) == 0);
   }
 
   /** Goes to about:blank and waits until the gateway has seen the page's socket close. */

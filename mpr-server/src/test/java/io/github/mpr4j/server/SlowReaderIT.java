@@ -37,12 +37,12 @@ class SlowReaderIT {
   private static long metric(MprServer server, String name) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + server.appPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)").matcher(r.body());
-    long sum = 0;
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(r.body());
+    double sum = 0; // Prometheus' client writes 1.0, 1.5E7
     while (m.find()) {
-      sum += Long.parseLong(m.group(1));
+      sum += Double.parseDouble(m.group(1));
     }
-    return sum;
+    return (long) sum;
   }
 
   /** Adds a live session for {@code conn} on the raw socket and waits until the other socket sees it. */
