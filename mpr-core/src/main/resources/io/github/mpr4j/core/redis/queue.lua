@@ -222,7 +222,11 @@ local function takeCore(now, untilMs, limit, limitBytes, delete, did, cold, tomb
       if e then kind, seq = 'late', e[2][1] end
       if pm and (not seq or pm[1] < seq) then kind, seq = 'pending', pm[1] end
       if cc and (not seq or cc[2] < seq) then kind, seq = 'cold', cc[2] end
-      if not kind then break end
+      -- short of limit with nothing left to choose: cold messages past the bound were not read
+      if not kind then
+        if bound then return nil end
+        break
+      end
       if bound and seq > bound then return nil end
       local entry, size
       if kind == 'late' then

@@ -67,6 +67,49 @@ class ShadowsOfACrashedMoveKeepTheOrderIT {
     };
   }
 
+  /**
+   * The dead mover copied a1..a5 after a count had seen the cold tier empty, so the restarted store takes them
+   * from Redis without reading MongoDB, and their shadows stay. b1..b3 then move, and nothing is left in Redis:
+   * the first window of a take no larger than the shadows holds only garbage, and the messages behind it
+   * must still be found (a take that answered [] here told a mediator the queue was empty).
+   */
+  @Test
+  void a_take_whose_window_holds_only_dead_shadows_reads_on_to_the_cold_messages_behind_them() {
+    try (TierFixture f = new TierFixture()) {
+      TieredQueueStore dying = f.store(f.settings(false), new Mover.Hooks() {
+        @Override
+        public void afterCopy(String connectionId, List<String> ids) {
+          throw new AMoverKilledMidMoveLosesAndDuplicatesNothingIT.Killed();
+        }
+      });
+      List<String> first = new ArrayList<>();
+      for (int i = 1; i <= 5; i++) {
+        dying.append(message("c", "a" + i, LATE));
+        first.add("a" + i);
+      }
+      assertEquals(5, dying.count("c", null, NOW), "a mediator looks: the cold tier is seen empty");
+      assertThrows(AMoverKilledMidMoveLosesAndDuplicatesNothingIT.Killed.class, () -> dying.mover().runOnce(NOW));
+      dying.mover().abandon();
+
+      TieredQueueStore restarted = f.store(false);
+      assertEquals(first, drain(restarted, "c", NOW), "the messages of the interrupted move, from Redis");
+      assertEquals(5, f.unfinishedColdCount(restarted), "the dead mover's shadows outlive their messages");
+      List<String> later = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        restarted.append(message("c", "b" + i, LATE));
+        later.add("b" + i);
+      }
+      f.expireLease();
+      assertEquals(3, TierFixture.moveAll(restarted, NOW));
+      assertEquals(0, f.hotCount("c"), "every message is in MongoDB");
+      assertEquals(3, restarted.count("c", null, NOW));
+
+      List<StoredMessage> taken = restarted.take(new TakeRequest("c", null, 5, Long.MAX_VALUE, true, NOW,
+          NOW + 60_000));
+      assertEquals(later, taken.stream().map(StoredMessage::id).toList());
+    }
+  }
+
   @Test
   void takes_with_delete_after_the_crash_return_every_message_in_order() {
     try (TierFixture f = new TierFixture()) {
