@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * each; the issue's proof asks for 200); {@code mpr.removalLoop.stores} (e.g. {@code CLUSTER,TIERED}) picks
  * the stores.
  */
-@Timeout(value = 60, unit = TimeUnit.MINUTES)
+@Timeout(value = 240, unit = TimeUnit.MINUTES)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class AnsweredRemovalStaysFinalIT {
   private static final int ITERATIONS = Integer.getInteger("mpr.removalLoop.iterations", 1);
@@ -113,6 +113,8 @@ class AnsweredRemovalStaysFinalIT {
       Run run = new Run("final-" + i + "-" + System.nanoTime(), dir.resolve("a-" + i + ".log"));
       run.execute();
       failures.addAll(run.violations());
+      System.out.printf("AnsweredRemovalStaysFinalIT %s: run %d of %d done, %d violations so far%n",
+          store, i + 1, ITERATIONS, failures.size());
       if (failures.size() > 20) {
         break;
       }
