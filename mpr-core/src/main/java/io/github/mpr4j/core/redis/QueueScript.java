@@ -25,7 +25,9 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -37,11 +39,19 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * whenever Redis answers NOSCRIPT (after a restart, say). A publish that follows a call's reply (a message
  * for a session held elsewhere) is queued by the sender thread that completed the call, in a queue of its
  * own, and sent in that sender's next batch: no other thread has to wake up for it.
+ *
+ * <p>Every call is sent once. On a Redis Cluster, Jedis's own command path sends a command again when the
+ * connection fails after the write (the reply was lost, but the script may have run): a script that is not
+ * idempotent (a destructive take, a claim, a session put) would then act twice. So on a cluster every call
+ * goes through a pipeline, as batches do, which sends once: a lost reply fails the call with a
+ * {@link JedisConnectionException} that says it may have been applied, and a MOVED reply (nothing ran) makes
+ * the client read the slots again and send the calls once more, at most {@value #MAX_REDIRECTIONS} times.
  */
 final class QueueScript implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueScript.class);
   static final int SENDERS = 2;
   static final int MAX_BATCH = 256;
+  static final int MAX_REDIRECTIONS = 2;
 
   private final UnifiedJedis redis;
   private final byte[] source;
@@ -60,6 +70,9 @@ final class QueueScript implements AutoCloseable {
   private record Eval(List<byte[]> keys, List<byte[]> args, CompletableFuture<Object> result) implements Call {}
 
   private record Publish(byte[] channel, byte[] data, CompletableFuture<Object> result) implements Call {}
+
+  /** A script call that follows a reply and that nobody waits for on a sender thread (a take's drop). */
+  private record Later(List<byte[]> keys, List<byte[]> args, CompletableFuture<Object> result) implements Call {}
 
   QueueScript(UnifiedJedis redis) {
     this.redis = redis;
@@ -85,6 +98,11 @@ final class QueueScript implements AutoCloseable {
   Object run(List<byte[]> keys, List<byte[]> args) {
     if (Thread.currentThread() instanceof Sender s && s.script == this) {
       // called from an action that depends on a reply: waiting for the queue here could wait for itself
+      if (cluster) {
+        Eval eval = new Eval(keys, args, new CompletableFuture<>());
+        sendPipelined(List.of(eval));
+        return join(eval.result);
+      }
       return evalsha(new Eval(keys, args, null));
     }
     return join(call(keys, args));
@@ -107,6 +125,14 @@ final class QueueScript implements AutoCloseable {
     return enqueue(new Eval(keys, args, new CompletableFuture<>()));
   }
 
+  /**
+   * Runs one operation that follows the reply of another, as a publish does: made on a sender thread (in a
+   * completion), it is sent in that sender's next batch. Nothing may wait for it on a sender thread.
+   */
+  CompletableFuture<Object> callLater(List<byte[]> keys, List<byte[]> args) {
+    return enqueue(new Later(keys, args, new CompletableFuture<>()));
+  }
+
   /** Publishes to a channel (sharded on a cluster); the future completes on a sender thread. */
   CompletableFuture<Object> publish(byte[] channel, byte[] data) {
     return enqueue(new Publish(channel, data, new CompletableFuture<>()));
@@ -122,7 +148,8 @@ final class QueueScript implements AutoCloseable {
   private CompletableFuture<Object> enqueue(Call c) {
     if (closed) {
       c.result().completeExceptionally(new IllegalStateException("the Redis connection is closed"));
-    } else if (c instanceof Publish && Thread.currentThread() instanceof Sender s && s.script == this) {
+    } else if ((c instanceof Publish || c instanceof Later) && Thread.currentThread() instanceof Sender s
+        && s.script == this) {
       s.followUps.add(c);
     } else {
       calls.add(c);
@@ -163,7 +190,7 @@ final class QueueScript implements AutoCloseable {
           batch.add(followUps.poll());
         }
         calls.drainTo(batch, MAX_BATCH - batch.size());
-        if (batch.size() == 1 && first instanceof Eval eval) {
+        if (batch.size() == 1 && first instanceof Eval eval && !cluster) {
           sendOne(eval);
         } else {
           sendPipelined(batch);
@@ -206,34 +233,52 @@ final class QueueScript implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends calls as one pipeline, each once. A call that did not run (NOSCRIPT, or MOVED on a cluster) is
+   * sent again after the script was loaded or the slots read again; a call without a reply fails.
+   */
   private void sendPipelined(List<Call> batch) {
-    List<Response<?>> responses = pipeline(batch);
-    List<Call> unloaded = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      Call c = batch.get(i);
-      try {
-        c.result().complete(responses.get(i).get());
-      } catch (JedisDataException e) {
-        if (isNoScript(e)) {
-          unloaded.add(c);
-        } else {
+    List<Call> toSend = batch;
+    boolean loaded = false;
+    for (int redirections = 0; !toSend.isEmpty(); redirections++) {
+      List<Response<?>> responses = pipeline(toSend);
+      List<Call> unloaded = new ArrayList<>();
+      List<Call> moved = new ArrayList<>();
+      for (int i = 0; i < toSend.size(); i++) {
+        Call c = toSend.get(i);
+        try {
+          c.result().complete(responses.get(i).get());
+        } catch (JedisMovedDataException e) {
+          if (redirections < MAX_REDIRECTIONS) {
+            moved.add(c);
+          } else {
+            c.result().completeExceptionally(e);
+          }
+        } catch (JedisDataException e) {
+          if (isNoScript(e) && !loaded) {
+            unloaded.add(c);
+          } else {
+            c.result().completeExceptionally(e);
+          }
+        } catch (IllegalStateException e) {
+          // a cluster pipeline leaves the calls to a node whose connection failed without a reply
+          c.result().completeExceptionally(new JedisConnectionException("no reply from Redis (the connection "
+              + "failed after the call was sent): it may have been applied, and it was not sent again", e));
+        } catch (RuntimeException e) {
           c.result().completeExceptionally(e);
         }
-      } catch (RuntimeException e) {
-        c.result().completeExceptionally(e);
       }
-    }
-    if (!unloaded.isEmpty()) {
-      // Redis lost its scripts (a restart, a failover): load on every node once, then send these again
-      preload();
-      List<Response<?>> again = pipeline(unloaded);
-      for (int i = 0; i < unloaded.size(); i++) {
-        try {
-          unloaded.get(i).result().complete(again.get(i).get());
-        } catch (RuntimeException e) {
-          unloaded.get(i).result().completeExceptionally(e);
-        }
+      if (!unloaded.isEmpty()) {
+        // Redis lost its scripts (a restart, a failover): load on every node once, then send these again
+        preload();
+        loaded = true;
       }
+      if (!moved.isEmpty()) {
+        // the slot moved (resharding, a failover): nothing ran; read the slots again and send these again
+        ((RedisClusterClient) redis).refreshClusterTopology();
+      }
+      toSend = new ArrayList<>(unloaded);
+      toSend.addAll(moved);
     }
   }
 
@@ -242,6 +287,8 @@ final class QueueScript implements AutoCloseable {
     try (AbstractPipeline pipeline = redis.pipelined()) {
       for (Call c : batch) {
         if (c instanceof Eval e) {
+          responses.add(pipeline.evalsha(sha, e.keys, e.args));
+        } else if (c instanceof Later e) {
           responses.add(pipeline.evalsha(sha, e.keys, e.args));
         } else if (c instanceof Publish p) {
           responses.add(cluster ? ((ClusterPipeline) pipeline).spublish(p.channel, p.data)

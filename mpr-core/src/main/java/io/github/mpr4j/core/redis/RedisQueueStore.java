@@ -12,6 +12,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -21,16 +23,17 @@ import redis.clients.jedis.UnifiedJedis;
  * forms are what {@link RedisBackend} calls; the blocking ones wait for them (the store contract).
  */
 final class RedisQueueStore implements QueueStore {
+  private static final Logger log = LoggerFactory.getLogger(RedisQueueStore.class);
   private static final byte[] APPEND = RedisKeys.bytes("append");
   private static final byte[] APPEND_ROUTED = RedisKeys.bytes("appendRouted");
   private static final byte[] APPEND_IF_REGISTERED = RedisKeys.bytes("appendIfRegistered");
   private static final byte[] TAKE = RedisKeys.bytes("take");
+  private static final byte[] DROP_TAKEN = RedisKeys.bytes("dropTaken");
   private static final byte[] CLAIM = RedisKeys.bytes("claim");
   private static final byte[] RELEASE = RedisKeys.bytes("release");
   private static final byte[] REMOVE = RedisKeys.bytes("remove");
   private static final byte[] REMOVE_ALL = RedisKeys.bytes("removeAll");
   private static final byte[] COUNT = RedisKeys.bytes("count");
-  private static final byte[] ONE = RedisKeys.bytes("1");
   private static final byte[] ZERO = RedisKeys.bytes("0");
 
   private final UnifiedJedis client;
@@ -131,23 +134,60 @@ final class RedisQueueStore implements QueueStore {
     return args;
   }
 
+  /** The blocking form also waits for a destructive take's drop, so that what follows it sees it done. */
   @Override
   public List<StoredMessage> take(TakeRequest r) {
-    return QueueScript.join(takeAsync(r));
+    return QueueScript.join(takeAsync(r, true));
   }
 
   CompletableFuture<List<StoredMessage>> takeAsync(TakeRequest r) {
+    return takeAsync(r, false);
+  }
+
+  /**
+   * A take. A destructive one is two calls, so that a take whose reply is lost deletes nothing: the first
+   * takes the messages as sending until the request's deadline (its visibility timeout), the
+   * second, sent once that reply arrived and not waited for (unless {@code awaitDrop}), deletes them. A lost
+   * reply leaves them sending, and they come back after the deadline; a crash between the two calls delivers
+   * them again after it (at least once, never lost).
+   */
+  private CompletableFuture<List<StoredMessage>> takeAsync(TakeRequest r, boolean awaitDrop) {
+    long deadline = r.delete() ? Math.max(r.sendingUntilMillis(), r.nowMillis() + 1) : r.sendingUntilMillis();
     List<byte[]> args = new ArrayList<>(7);
     args.add(TAKE);
     args.add(number(r.nowMillis()));
-    args.add(number(r.sendingUntilMillis()));
+    args.add(number(deadline));
     args.add(number(r.limit()));
     args.add(number(r.limitBytes()));
-    args.add(r.delete() ? ONE : ZERO);
+    args.add(ZERO);
     if (r.recipientDid() != null) {
       args.add(RedisKeys.bytes(r.recipientDid()));
     }
-    return script.call(keys.connection(r.connectionId()), args).thenApply(reply -> messages(r.connectionId(), reply));
+    List<byte[]> connectionKeys = keys.connection(r.connectionId());
+    CompletableFuture<List<StoredMessage>> taken = script.call(connectionKeys, args)
+        .thenApply(reply -> messages(r.connectionId(), reply));
+    if (!r.delete()) {
+      return taken;
+    }
+    return taken.thenCompose(messages -> {
+      if (messages.isEmpty()) {
+        return CompletableFuture.completedFuture(messages);
+      }
+      List<byte[]> drop = new ArrayList<>(2 + messages.size());
+      drop.add(DROP_TAKEN);
+      drop.add(number(deadline));
+      for (StoredMessage m : messages) {
+        drop.add(RedisKeys.bytes(m.id()));
+      }
+      CompletableFuture<Object> dropped = script.callLater(connectionKeys, drop);
+      dropped.whenComplete((n, failure) -> {
+        if (failure != null) {
+          log.warn("a destructive take of {} messages of {} could not delete them ({}): they are delivered again "
+              + "after {}", messages.size(), r.connectionId(), failure.toString(), deadline);
+        }
+      });
+      return awaitDrop ? dropped.handle((n, failure) -> messages) : CompletableFuture.completedFuture(messages);
+    });
   }
 
   @Override

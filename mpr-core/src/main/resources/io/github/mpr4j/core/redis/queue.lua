@@ -464,6 +464,19 @@ elseif op == 'take' then
   end
   return out
 
+elseif op == 'dropTaken' then
+  -- ARGV: op, deadline, id...: the second step of a destructive take, sent once its reply arrived (the first
+  -- took the messages as sending until deadline): deletes those still sending until that deadline, or
+  -- pending again (a takeover released them meanwhile); one sending until another deadline was taken again
+  -- after the deadline passed, by a take that owns it now. Returns how many were deleted.
+  local deadline = tonumber(ARGV[2])
+  local asked, once = removeArgs(3)
+  return #removeKnown(asked, function(id)
+    if not once(id) then return false end
+    local score = redis.call('ZSCORE', S, id)
+    return not score or tonumber(score) == deadline
+  end, false)
+
 elseif op == 'claim' then
   -- ARGV: op, now, sendingUntil, id...
   return claimReply(false)
