@@ -11,23 +11,30 @@ import static com.mongodb.client.model.Sorts.ascending;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
 import static com.mongodb.client.model.Updates.set;
+import static io.github.mpr4j.core.mongo.MessageDocuments.CLAIM;
+import static io.github.mpr4j.core.mongo.MessageDocuments.CONNECTION;
+import static io.github.mpr4j.core.mongo.MessageDocuments.COUNTER;
+import static io.github.mpr4j.core.mongo.MessageDocuments.DELETING;
+import static io.github.mpr4j.core.mongo.MessageDocuments.ID;
+import static io.github.mpr4j.core.mongo.MessageDocuments.RECIPIENTS;
+import static io.github.mpr4j.core.mongo.MessageDocuments.SENDING_UNTIL;
+import static io.github.mpr4j.core.mongo.MessageDocuments.SEQ;
+import static io.github.mpr4j.core.mongo.MessageDocuments.SIZE;
+import static io.github.mpr4j.core.mongo.MessageDocuments.decode;
+import static io.github.mpr4j.core.mongo.MessageDocuments.encode;
+import static io.github.mpr4j.core.mongo.MessageDocuments.number;
 
 import com.mongodb.ErrorCategory;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
-import io.github.mpr4j.protocol.EncryptedMessage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,7 +46,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.bson.types.Binary;
 
 /**
  * The queues in one MongoDB collection, one document per message, ordered per connection by a sequence
@@ -48,20 +54,6 @@ import org.bson.types.Binary;
  * that carries a fresh claim token, and the claimed documents are read back by that token.
  */
 final class MongoQueueStore implements QueueStore {
-  static final String ID = "_id";
-  static final String CONNECTION = "c";
-  static final String SEQ = "seq";
-  static final String RECIPIENTS = "r";
-  static final String RECEIVED_AT = "at";
-  static final String PAYLOAD = "p";
-  static final String SIZE = "n";
-  static final String SENDING_UNTIL = "u";
-  /** The token of the last claim (take or claim) that marked the message sending. */
-  static final String CLAIM = "k";
-  /** Whether the last claim will delete the message (a take with delete): release leaves it alone. */
-  static final String DELETING = "d";
-  static final String COUNTER = "n";
-
   private static final int DUPLICATE_KEY = 11000;
 
   private final MongoSettings settings;
@@ -78,26 +70,11 @@ final class MongoQueueStore implements QueueStore {
   }
 
   static MongoQueueStore connect(MongoSettings settings) {
-    MongoClient client = MongoClients.create(clientSettings(settings));
-    try {
-      MongoDatabase db = client.getDatabase(settings.database());
-      db.runCommand(new Document("ping", 1));
-      MongoQueueStore store = new MongoQueueStore(settings, client, db);
-      store.createIndexes();
+    return MessageDocuments.connect(settings, client -> {
+      MongoQueueStore store = new MongoQueueStore(settings, client, client.getDatabase(settings.database()));
+      MessageDocuments.createIndexes(store.messages, true);
       return store;
-    } catch (RuntimeException e) {
-      client.close();
-      throw e;
-    }
-  }
-
-  static MongoClientSettings clientSettings(MongoSettings s) {
-    return s.clientSettings();
-  }
-
-  private void createIndexes() {
-    messages.createIndex(Indexes.ascending(CONNECTION, SEQ), new IndexOptions().unique(true).name("c_seq"));
-    messages.createIndex(Indexes.ascending(CONNECTION, RECIPIENTS, SEQ), new IndexOptions().name("c_r_seq"));
+    });
   }
 
   // ---- append ----
@@ -105,14 +82,7 @@ final class MongoQueueStore implements QueueStore {
   @Override
   public void append(StoredMessage m) {
     long seq = nextSeq(m.connectionId());
-    Document doc = new Document(ID, m.id())
-        .append(CONNECTION, m.connectionId())
-        .append(SEQ, seq)
-        .append(RECIPIENTS, m.recipientDids())
-        .append(RECEIVED_AT, m.receivedAtMillis())
-        .append(PAYLOAD, new Binary(m.payload().utf8()))
-        .append(SIZE, (long) m.payload().byteSize())
-        .append(SENDING_UNTIL, m.sendingUntilMillis());
+    Document doc = encode(m, seq, m.sendingUntilMillis());
     try {
       messages.insertOne(doc);
     } catch (MongoWriteException e) {
@@ -302,22 +272,7 @@ final class MongoQueueStore implements QueueStore {
     }
   }
 
-  // ---- documents ----
-
   private static String newToken() {
     return UUID.randomUUID().toString();
-  }
-
-  private static StoredMessage decode(Document d, long sendingUntilMillis) {
-    Object p = d.get(PAYLOAD);
-    EncryptedMessage payload = p instanceof Binary b
-        ? EncryptedMessage.ofJsonUtf8(b.getData())
-        : EncryptedMessage.ofJson((String) p);
-    return new StoredMessage(d.getString(ID), d.getString(CONNECTION), d.getList(RECIPIENTS, String.class),
-        number(d, RECEIVED_AT), payload, sendingUntilMillis);
-  }
-
-  private static long number(Document d, String field) {
-    return ((Number) d.get(field)).longValue();
   }
 }

@@ -1,6 +1,7 @@
 package io.github.mpr4j.core.mongo;
 
 import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.tiering.internal.ColdTier;
 
 /**
  * The queue store on MongoDB, for a deployment of one instance on MongoDB alone:
@@ -25,5 +26,17 @@ public final class MongoQueueStores {
    */
   public static QueueStore connect(MongoSettings settings) {
     return MongoQueueStore.connect(settings);
+  }
+
+  /**
+   * Internal, not a stable API: the cold tier of the tiered store ({@code io.github.mpr4j.core.tiering}
+   * builds on it). Connects, checks that MongoDB answers, and creates the indexes when missing.
+   *
+   * @param settings where the cold tier's collection is
+   * @return the cold tier, in the MongoDB store's document schema
+   * @throws RuntimeException when MongoDB cannot be reached within the settings' timeout
+   */
+  public static ColdTier coldTier(MongoSettings settings) {
+    return MongoColdTier.connect(settings);
   }
 }

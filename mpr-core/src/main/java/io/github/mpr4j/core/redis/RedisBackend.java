@@ -11,6 +11,7 @@ import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
+import io.github.mpr4j.core.tiering.internal.HotTier;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
@@ -62,7 +63,7 @@ public final class RedisBackend implements Backend {
   private final RedisLiveSessions sessions;
   private final RedisDeliveryBus bus;
   private final RedisCallbackRegistry callbacks;
-  private final HotTier hotTier;
+  private final RedisHotTier hotTier;
   private final CallbackStore callbackStore;
   private boolean closed;
 
@@ -78,7 +79,7 @@ public final class RedisBackend implements Backend {
         settings.appendGuardWindow());
     this.bus = new RedisDeliveryBus(keys, script, client, settings, instanceId, sessions);
     this.callbacks = new RedisCallbackRegistry(client, keys, settings.keyPrefix());
-    this.hotTier = new HotTier(store, script, keys);
+    this.hotTier = new RedisHotTier(store, script, keys);
     this.callbackStore = new CallbackStore() {
       @Override
       public CallbackRegistry registry() {
@@ -284,7 +285,12 @@ public final class RedisBackend implements Backend {
     return settings.describe();
   }
 
-  /** The Redis side of the tiered store ({@code io.github.mpr4j.core.tiering}); internal. */
+  /**
+   * Internal, not a stable API: the Redis side of the tiered store ({@code io.github.mpr4j.core.tiering}
+   * builds on it).
+   *
+   * @return the queue script's tiering operations on this connection
+   */
   public HotTier hotTier() {
     return hotTier;
   }

@@ -1,9 +1,8 @@
 package io.github.mpr4j.core.tiering;
 
-import static io.github.mpr4j.core.tiering.TieredQueueStore.join;
-
-import io.github.mpr4j.core.redis.HotTier;
-import io.github.mpr4j.core.redis.HotTier.MoveCandidate;
+import io.github.mpr4j.core.tiering.internal.ColdTier;
+import io.github.mpr4j.core.tiering.internal.HotTier;
+import io.github.mpr4j.core.tiering.internal.HotTier.MoveCandidate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -243,17 +242,17 @@ final class Mover implements AutoCloseable {
    * them) become ordinary cold messages, visible to reads.
    */
   private void sweep(long cutoff) {
-    List<Document> backups = cold.backupsBefore(cutoff, sweepAt, sweepId, settings.moveBatch());
+    List<ColdTier.Backup> backups = cold.backupsBefore(cutoff, sweepAt, sweepId, settings.moveBatch());
     if (backups.size() < settings.moveBatch()) {
       sweepId = null; // next round starts again from the oldest
     } else {
-      Document last = backups.get(backups.size() - 1);
-      sweepAt = ((Number) last.get(ColdTier.WRITTEN)).longValue();
-      sweepId = last.getString(ColdTier.ID);
+      ColdTier.Backup last = backups.get(backups.size() - 1);
+      sweepAt = last.writtenMillis();
+      sweepId = last.id();
     }
     Map<String, List<String>> byConnection = new LinkedHashMap<>();
-    for (Document d : backups) {
-      byConnection.computeIfAbsent(d.getString(ColdTier.CONNECTION), k -> new ArrayList<>()).add(d.getString(ColdTier.ID));
+    for (ColdTier.Backup b : backups) {
+      byConnection.computeIfAbsent(b.connectionId(), k -> new ArrayList<>()).add(b.id());
     }
     byConnection.forEach((connectionId, ids) -> {
       List<String> found = join(hot.sweepCheck(connectionId, ids));
@@ -270,6 +269,10 @@ final class Mover implements AutoCloseable {
             connectionId);
       }
     });
+  }
+
+  private <T> T join(CompletableFuture<T> call) {
+    return hot.join(call);
   }
 
   /** Messages this mover has moved since it started. */

@@ -1,12 +1,14 @@
 package io.github.mpr4j.core.tiering;
 
-import io.github.mpr4j.core.redis.HotTier;
-import io.github.mpr4j.core.redis.HotTier.ColdCandidate;
+import io.github.mpr4j.core.mongo.MongoQueueStores;
 import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
+import io.github.mpr4j.core.tiering.internal.ColdTier;
+import io.github.mpr4j.core.tiering.internal.HotTier;
+import io.github.mpr4j.core.tiering.internal.HotTier.ColdCandidate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -74,7 +76,7 @@ final class TieredQueueStore implements QueueStore {
   }
 
   static TieredQueueStore open(RedisBackend redis, TieringSettings settings, Mover.Hooks hooks, boolean startMover) {
-    ColdTier cold = ColdTier.connect(settings.mongo());
+    ColdTier cold = MongoQueueStores.coldTier(settings.mongo());
     TieredQueueStore store = new TieredQueueStore(redis, cold, settings, hooks);
     if (startMover) {
       store.mover.start();
@@ -85,10 +87,6 @@ final class TieredQueueStore implements QueueStore {
 
   Mover mover() {
     return mover;
-  }
-
-  ColdTier cold() {
-    return cold;
   }
 
   // ---------------------------------------------------------------- append
@@ -424,7 +422,7 @@ final class TieredQueueStore implements QueueStore {
     }
   }
 
-  static <T> T join(CompletableFuture<T> call) {
-    return HotTier.join(call);
+  private <T> T join(CompletableFuture<T> call) {
+    return hot.join(call);
   }
 }

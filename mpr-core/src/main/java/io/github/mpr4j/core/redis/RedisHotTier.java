@@ -3,6 +3,7 @@ package io.github.mpr4j.core.redis;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
+import io.github.mpr4j.core.tiering.internal.HotTier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,14 +14,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The Redis side of the tiered store ({@code io.github.mpr4j.core.tiering}): the queue script's tiering
- * operations on one connection's keys, the index of connections due to move, and the mover's lease. Each
- * method is one asynchronous call of the queue script (atomic, pipelined like every other call).
- *
- * <p>Internal: public only so that the tiering package can reach it; not a stable API. docs/mongodb.md
- * describes the scheme.
+ * The Redis side of the tiered store ({@link HotTier}, which describes each call): the queue script's tiering
+ * operations on one connection's keys, the index of connections due to move, and the mover's lease.
  */
-public final class HotTier {
+final class RedisHotTier implements HotTier {
   private static final byte[] APPEND_T = RedisKeys.bytes("appendT");
   private static final byte[] TAKE_T = RedisKeys.bytes("takeT");
   private static final byte[] COUNT_T = RedisKeys.bytes("countT");
@@ -49,50 +46,13 @@ public final class HotTier {
   private final QueueScript script;
   private final RedisKeys keys;
 
-  HotTier(RedisQueueStore store, QueueScript script, RedisKeys keys) {
+  RedisHotTier(RedisQueueStore store, QueueScript script, RedisKeys keys) {
     this.store = store;
     this.script = script;
     this.keys = keys;
   }
 
-  /** An append: whether the connection held nothing in Redis before it, and the live session it went to. */
-  public record Appended(boolean wasEmpty, Optional<LiveSession> session) {}
-
-  /** A cold copy offered to a take: its id, order, size, mover token ({@code ""} when committed), state. */
-  public record ColdCandidate(String id, long seq, long bytes, String token, long sendingUntil) {}
-
-  /**
-   * A take's answer: either {@code needsCold} (read the cold tier as of {@code version} and call again; with
-   * {@code readFurther}, past the window read last time, which held too few visible messages), or the chosen
-   * messages in order (ids; those in {@code hot} were taken here, the others are cold copies the caller must
-   * claim), and shadow copies no mover can commit any more ({@code garbage}).
-   */
-  public record Taken(boolean needsCold, boolean readFurther, long version, List<String> order,
-      Map<String, StoredMessage> hot, List<String> garbage) {}
-
-  /** A count's answer: {@code needsCold}, or the hot count and how many of the given shadows are visible. */
-  public record Counted(boolean needsCold, long version, int hot, int visibleShadows) {}
-
-  /** A message claimed here, with its sequence number. */
-  public record Claimed(StoredMessage message, long seq) {}
-
-  /** The outcome of a change: the ids changed here, and whether the cold tier is known to hold no visible copy. */
-  public record Changed(List<String> ids, boolean coldEmpty) {}
-
-  /** The hot claims, and whether the cold tier is known to hold no visible copy. */
-  public record ClaimedAll(List<Claimed> claimed, boolean coldEmpty) {}
-
-  /** A message the mover may copy: its state is {@code message.sendingUntilMillis()}. */
-  public record MoveCandidate(StoredMessage message, long seq) {}
-
-  /** What the mover reads: {@code fenced} (a newer mover took over), the ledger, and the candidates. */
-  public record MoveRead(boolean fenced, Map<String, String> ledger, List<MoveCandidate> candidates) {}
-
-  /**
-   * Appends a message. With {@code routedUntil >= 0}, as {@code appendRouted} does: sending until then when
-   * the connection has a live session whose holder is alive, else pending; otherwise in the message's own
-   * state.
-   */
+  @Override
   public CompletableFuture<Appended> append(StoredMessage m, long routedUntil) {
     boolean routed = routedUntil >= 0;
     List<byte[]> args = store.appendArgs(APPEND_T, m, routed ? routedUntil : m.sendingUntilMillis(),
@@ -106,11 +66,7 @@ public final class HotTier {
     });
   }
 
-  /**
-   * Takes from the hot tier, merged with the given visible-if-so cold candidates (see {@link Taken}).
-   * {@code windowFull}: the cold read stopped at its limit, so cold messages may follow the last candidate,
-   * and nothing after it may be chosen.
-   */
+  @Override
   public CompletableFuture<Taken> take(TakeRequest r, long vSeen, boolean tomb, boolean coldEmpty,
       List<ColdCandidate> cold, boolean windowFull) {
     List<byte[]> args = new ArrayList<>(11 + 5 * cold.size());
@@ -153,7 +109,7 @@ public final class HotTier {
     });
   }
 
-  /** Counts the hot tier's pending messages and checks which of the given shadow copies are visible. */
+  @Override
   public CompletableFuture<Counted> count(String connectionId, String recipientDid, long nowMillis, long vSeen,
       boolean coldEmpty, Map<String, String> shadows) {
     List<byte[]> args = new ArrayList<>(5 + 2 * shadows.size());
@@ -173,7 +129,7 @@ public final class HotTier {
     });
   }
 
-  /** Those of the given cold copies (id -> token, {@code ""} when committed) that are visible. */
+  @Override
   public CompletableFuture<List<String>> visible(String connectionId, Map<String, String> copies) {
     if (copies.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
@@ -181,10 +137,10 @@ public final class HotTier {
     List<byte[]> args = new ArrayList<>(1 + 2 * copies.size());
     args.add(VISIBLE);
     addPairs(args, copies);
-    return script.call(keys.connection(connectionId), args).thenApply(HotTier::texts);
+    return script.call(keys.connection(connectionId), args).thenApply(RedisHotTier::texts);
   }
 
-  /** Claims the hot messages among {@code ids} that are pending at now. */
+  @Override
   public CompletableFuture<ClaimedAll> claim(String connectionId, Collection<String> ids, long nowMillis,
       long sendingUntilMillis) {
     List<byte[]> args = new ArrayList<>(3 + ids.size());
@@ -204,32 +160,32 @@ public final class HotTier {
     });
   }
 
-  /** Releases hot sending messages ({@code null}: all); returns the released ids. */
+  @Override
   public CompletableFuture<Changed> release(String connectionId, Collection<String> ids) {
     List<byte[]> args = new ArrayList<>(1 + (ids == null ? 0 : ids.size()));
     args.add(RELEASE_T);
     if (ids != null) {
       addIds(args, ids);
     }
-    return script.call(keys.connection(connectionId), args).thenApply(HotTier::changed);
+    return script.call(keys.connection(connectionId), args).thenApply(RedisHotTier::changed);
   }
 
-  /** Removes hot messages, with a tombstone each when {@code tomb}; returns the removed ids. */
+  @Override
   public CompletableFuture<Changed> remove(String connectionId, Collection<String> ids, boolean tomb) {
     List<byte[]> args = new ArrayList<>(2 + ids.size());
     args.add(REMOVE_T);
     args.add(tomb ? ONE : ZERO);
     addIds(args, ids);
-    return script.call(keys.connection(connectionId), args).thenApply(HotTier::changed);
+    return script.call(keys.connection(connectionId), args).thenApply(RedisHotTier::changed);
   }
 
-  /** Removes a recipient's hot messages, with a tombstone each when {@code tomb}; returns the removed ids. */
+  @Override
   public CompletableFuture<Changed> removeAll(String connectionId, String recipientDid, boolean tomb) {
     return script.call(keys.connection(connectionId), List.of(REMOVE_ALL_T, RedisKeys.bytes(recipientDid),
-        tomb ? ONE : ZERO)).thenApply(HotTier::changed);
+        tomb ? ONE : ZERO)).thenApply(RedisHotTier::changed);
   }
 
-  /** Drops the ledger entries (id -> value) that still have their value. */
+  @Override
   public CompletableFuture<Long> dropLedger(String connectionId, Map<String, String> entries) {
     if (entries.isEmpty()) {
       return CompletableFuture.completedFuture(0L);
@@ -237,10 +193,10 @@ public final class HotTier {
     List<byte[]> args = new ArrayList<>(1 + 2 * entries.size());
     args.add(LEDGER_DROP);
     addPairs(args, entries);
-    return script.call(keys.connection(connectionId), args).thenApply(HotTier::asLong);
+    return script.call(keys.connection(connectionId), args).thenApply(RedisHotTier::asLong);
   }
 
-  /** Records the mover's fence on the connection and reads the ledger and up to {@code batch} candidates. */
+  @Override
   public CompletableFuture<MoveRead> moveRead(String connectionId, long fence, long cutoffMillis, int batch) {
     return script.call(keys.connection(connectionId), List.of(MOVE_READ, n(fence), n(cutoffMillis), n(batch)))
         .thenApply(reply -> {
@@ -263,10 +219,7 @@ public final class HotTier {
         });
   }
 
-  /**
-   * Deletes the hot copies whose state is still the given one (id -> state), naming {@code token} in the
-   * ledger; empty when a newer mover has fenced this one off.
-   */
+  @Override
   public CompletableFuture<Optional<List<String>>> moveCommit(String connectionId, long fence, String token,
       Map<String, Long> states) {
     List<byte[]> args = new ArrayList<>(3 + 2 * states.size());
@@ -286,61 +239,61 @@ public final class HotTier {
     });
   }
 
-  /** When the connection is next due to move (a receivedAt-like time), or -1 when it holds nothing here. */
+  @Override
   public CompletableFuture<Long> moveDue(String connectionId, long thresholdMillis) {
     return script.call(keys.connection(connectionId), List.of(MOVE_DUE, n(thresholdMillis)))
-        .thenApply(HotTier::asLong);
+        .thenApply(RedisHotTier::asLong);
   }
 
-  /** Forgets that the connection's cold tier was seen empty (cold copies became visible). */
+  @Override
   public CompletableFuture<Long> bump(String connectionId) {
-    return script.call(keys.connection(connectionId), List.of(BUMP)).thenApply(HotTier::asLong);
+    return script.call(keys.connection(connectionId), List.of(BUMP)).thenApply(RedisHotTier::asLong);
   }
 
-  /** For each id: {@code "h"} (a hot copy exists), {@code "l"} (a ledger entry) or {@code ""}. */
+  @Override
   public CompletableFuture<List<String>> sweepCheck(String connectionId, List<String> ids) {
     List<byte[]> args = new ArrayList<>(1 + ids.size());
     args.add(SWEEP_CHECK);
     addIds(args, ids);
-    return script.call(keys.connection(connectionId), args).thenApply(HotTier::texts);
+    return script.call(keys.connection(connectionId), args).thenApply(RedisHotTier::texts);
   }
 
-  /** Puts a connection in the index with a due time ({@code onlyIfAbsent}: unless it is there). */
+  @Override
   public CompletableFuture<Void> markDue(String connectionId, long due, boolean onlyIfAbsent) {
     return script.call(keys.tierIndex(), List.of(DUE_ADD, n(due), RedisKeys.bytes(connectionId),
         onlyIfAbsent ? ONE : ZERO)).thenApply(r -> null);
   }
 
-  /** Takes a connection out of the index. */
+  @Override
   public CompletableFuture<Void> unmarkDue(String connectionId) {
     return script.call(keys.tierIndex(), List.of(DUE_REMOVE, RedisKeys.bytes(connectionId))).thenApply(r -> null);
   }
 
-  /** Up to {@code count} connections due at or before {@code due}, earliest first. */
+  @Override
   public CompletableFuture<List<String>> due(long due, int count) {
-    return script.call(keys.tierIndex(), List.of(DUE_RANGE, n(due), n(count))).thenApply(HotTier::texts);
+    return script.call(keys.tierIndex(), List.of(DUE_RANGE, n(due), n(count))).thenApply(RedisHotTier::texts);
   }
 
-  /** Takes the mover's lease for {@code ttlMillis}: the new fence, or 0 when another owner holds it. */
+  @Override
   public CompletableFuture<Long> acquireLease(String owner, long ttlMillis) {
     return script.call(keys.tierLease(), List.of(LEASE_ACQUIRE, RedisKeys.bytes(owner), n(ttlMillis)))
-        .thenApply(HotTier::asLong);
+        .thenApply(RedisHotTier::asLong);
   }
 
-  /** Extends the lease if {@code owner} still holds it. */
+  @Override
   public CompletableFuture<Boolean> renewLease(String owner, long ttlMillis) {
     return script.call(keys.tierLease(), List.of(LEASE_RENEW, RedisKeys.bytes(owner), n(ttlMillis)))
         .thenApply(r -> asLong(r) == 1);
   }
 
-  /** Gives the lease up if {@code owner} holds it. */
+  @Override
   public CompletableFuture<Boolean> releaseLease(String owner) {
     return script.call(keys.tierLease(), List.of(LEASE_RELEASE, RedisKeys.bytes(owner)))
         .thenApply(r -> asLong(r) == 1);
   }
 
-  /** Waits for a call, rethrowing the store's own exception rather than its CompletionException. */
-  public static <T> T join(CompletableFuture<T> call) {
+  @Override
+  public <T> T join(CompletableFuture<T> call) {
     return QueueScript.join(call);
   }
 
