@@ -43,7 +43,25 @@ final class PostgresSchema {
           "  holder text NOT NULL,",
           "  generation bigint NOT NULL",
           ");",
-          "CREATE INDEX mpr_live_sessions_by_instance ON mpr_live_sessions (instance_id);"));
+          "CREATE INDEX mpr_live_sessions_by_instance ON mpr_live_sessions (instance_id);"),
+      // 2: the callback gateway's registrations, and the push de-duplication slots
+      String.join("\n",
+          "CREATE TABLE mpr_callback_registrations (",
+          "  client_id text PRIMARY KEY,",
+          "  expires_at bigint NOT NULL,",
+          "  attributes jsonb NOT NULL DEFAULT '{}',",
+          "  user_id text,",
+          "  bound_seq bigint",
+          ");",
+          "CREATE INDEX mpr_callback_registrations_by_expiry ON mpr_callback_registrations (expires_at);",
+          "CREATE INDEX mpr_callback_registrations_by_user ON mpr_callback_registrations (user_id, bound_seq DESC)",
+          "  WHERE user_id IS NOT NULL;",
+          "CREATE SEQUENCE mpr_callback_binding_seq;",
+          "CREATE TABLE mpr_push_slots (",
+          "  slot_key text PRIMARY KEY,",
+          "  expires_at timestamptz NOT NULL",
+          ");",
+          "CREATE INDEX mpr_push_slots_by_expiry ON mpr_push_slots (expires_at);"));
 
   private PostgresSchema() {}
 

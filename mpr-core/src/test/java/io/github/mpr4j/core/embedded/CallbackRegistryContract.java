@@ -17,9 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The contract of {@link CallbackRegistry}, run against every implementation. */
+/**
+ * The contract of {@link CallbackRegistry}, run against every implementation (memory, embedded, Redis,
+ * PostgreSQL): an implementation's test extends this class and supplies {@link #open()}.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class CallbackRegistryContract {
+public abstract class CallbackRegistryContract {
   protected CallbackRegistry registry;
 
   protected abstract CallbackRegistry open();
@@ -165,5 +168,18 @@ abstract class CallbackRegistryContract {
     assertTrue(registry.create("a", 2600, 9000), "the id may be registered anew");
     assertEquals(List.of(), registry.clientsOfUser("alice", 2700, 10));
     assertEquals(Map.of(), registry.attributes("a", 2700));
+  }
+
+  @Test
+  void an_expired_registration_takes_no_attribute_and_no_user() {
+    registry.create("a", 1000, 2000);
+
+    assertFalse(registry.setAttribute("a", "k", "v", 2000));
+    assertFalse(registry.bindUser("a", "alice", 2000, 10));
+    assertFalse(registry.removeAttribute("a", "k", 2000));
+
+    assertTrue(registry.create("a", 2000, 9000));
+    assertEquals(Map.of(), registry.attributes("a", 2001));
+    assertEquals(List.of(), registry.clientsOfUser("alice", 2001, 10));
   }
 }

@@ -43,9 +43,10 @@ class PostgresSchemaIT {
       assertEquals(PostgresSchema.MIGRATIONS.size(), PostgresSchema.current(c));
       try (Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name IN"
-              + " ('mpr_messages', 'mpr_instances', 'mpr_live_sessions')")) {
+              + " ('mpr_messages', 'mpr_instances', 'mpr_live_sessions', 'mpr_callback_registrations',"
+              + " 'mpr_push_slots')")) {
         r.next();
-        assertEquals(3, r.getInt(1));
+        assertEquals(5, r.getInt(1));
       }
     }
   }
