@@ -44,7 +44,7 @@ public final class EmbeddedMediatorExample {
       // 2. the recipient picks up: take, deliver, then remove what it confirmed
       List<QueuedMessage> batch = repo.takeFromQueue(TakeFromQueueOptions.builder(connectionId).limit(10).build()).join();
       System.out.println("picked up " + batch.size() + " messages: " + batch.stream().map(QueuedMessage::id).toList());
-      repo.removeMessages(new RemoveMessagesOptions(connectionId, batch.stream().map(QueuedMessage::id).toList())).join();
+      repo.removeMessages(RemoveMessagesOptions.of(connectionId, batch.stream().map(QueuedMessage::id).toList())).join();
 
       // 3. the recipient opens a live session: new messages reach the listener at once
       CountDownLatch live = new CountDownLatch(2);
@@ -54,15 +54,15 @@ public final class EmbeddedMediatorExample {
           live.countDown();
         }
         // the listener runs on a core worker thread: hand slow work to an executor of your own
-        repo.removeMessages(new RemoveMessagesOptions(cid, messages.stream().map(QueuedMessage::id).toList()));
+        repo.removeMessages(RemoveMessagesOptions.of(cid, messages.stream().map(QueuedMessage::id).toList()));
       });
-      repo.addLiveSession(new AddLiveSessionOptions(connectionId, "session-1")).join();
+      repo.addLiveSession(AddLiveSessionOptions.of(connectionId, "session-1")).join();
       repo.addMessage(AddMessageOptions.of(connectionId, List.of(recipient), jwe(4))).join();
       repo.addMessage(AddMessageOptions.of(connectionId, List.of(recipient), jwe(5))).join();
       if (!live.await(10, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the live messages did not arrive");
       }
-      repo.removeLiveSession(new RemoveLiveSessionOptions(connectionId, "session-1")).join();
+      repo.removeLiveSession(RemoveLiveSessionOptions.of(connectionId, "session-1")).join();
       System.out.println("done" + (temporary ? "" : "; data in " + data.toAbsolutePath()));
     } finally {
       if (temporary) {

@@ -65,7 +65,7 @@ public final class MediatorPickupExample {
 
     /** messages-received: now they can go. */
     void received(String connectionId, List<String> messageIds) {
-      mpr.removeMessages(new RemoveMessagesOptions(connectionId, messageIds)).join();
+      mpr.removeMessages(RemoveMessagesOptions.of(connectionId, messageIds)).join();
     }
 
     /** live-delivery-change to true on the mediatee's socket: the session is the server's, cluster-wide. */
@@ -73,7 +73,7 @@ public final class MediatorPickupExample {
       String sessionId = UUID.randomUUID().toString();
       sessionIds.put(connectionId, sessionId);
       liveSockets.put(connectionId, socket);
-      mpr.addLiveSession(new AddLiveSessionOptions(connectionId, sessionId)).join();
+      mpr.addLiveSession(AddLiveSessionOptions.of(connectionId, sessionId)).join();
     }
 
     /** The mediatee's socket closed: end the session, but only this one (a newer one may be elsewhere). */
@@ -81,7 +81,7 @@ public final class MediatorPickupExample {
       liveSockets.remove(connectionId);
       String sessionId = sessionIds.remove(connectionId);
       if (sessionId != null) {
-        mpr.removeLiveSession(new RemoveLiveSessionOptions(connectionId, sessionId)).join();
+        mpr.removeLiveSession(RemoveLiveSessionOptions.of(connectionId, sessionId)).join();
       }
     }
   }

@@ -62,9 +62,9 @@ public final class MultiInstanceExample {
           System.out.println("A received " + m.id() + " for " + cid + ": " + m.encryptedMessage());
           arrived.countDown();
         }
-        onA.removeMessages(new RemoveMessagesOptions(cid, messages.stream().map(QueuedMessage::id).toList()));
+        onA.removeMessages(RemoveMessagesOptions.of(cid, messages.stream().map(QueuedMessage::id).toList()));
       });
-      onA.addLiveSession(new AddLiveSessionOptions(connectionId, "session-on-a")).join();
+      onA.addLiveSession(AddLiveSessionOptions.of(connectionId, "session-on-a")).join();
       for (int i = 1; i <= count; i++) {
         String id = onB.addMessage(AddMessageOptions.of(connectionId, List.of("did:key:z6MkCarol"),
             EmbeddedMediatorExample.jwe(i))).join();

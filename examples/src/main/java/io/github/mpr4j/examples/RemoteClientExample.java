@@ -63,10 +63,10 @@ public final class RemoteClientExample {
       mpr.addMessagesReceivedListener((cid, messages) -> {
         // called on the client's callback thread, one call at a time: return quickly
         messages.forEach(m -> System.out.println("messagesReceived " + cid + " " + m.id() + " at " + m.receivedAt()));
-        mpr.removeMessages(new RemoveMessagesOptions(cid, messages.stream().map(QueuedMessage::id).toList()));
+        mpr.removeMessages(RemoveMessagesOptions.of(cid, messages.stream().map(QueuedMessage::id).toList()));
         messages.forEach(m -> arrived.countDown());
       });
-      mpr.addLiveSession(new AddLiveSessionOptions(connectionId, "session-1")).join();
+      mpr.addLiveSession(AddLiveSessionOptions.of(connectionId, "session-1")).join();
       for (int i = 3; i <= 5; i++) {
         mpr.addMessage(AddMessageOptions.of(connectionId, List.of(recipient), EmbeddedMediatorExample.jwe(i))).join();
       }

@@ -1,6 +1,7 @@
 package io.github.mpr4j.client;
 
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Looks up the {@link ConnectionInfo} of a connection for addMessage and takeFromQueue.
@@ -19,5 +20,5 @@ public interface ConnectionInfoProvider {
    * @param connectionId the connection of the call
    * @return a stage with the information, or with {@code null} when nothing is known
    */
-  CompletionStage<ConnectionInfo> connectionInfo(String connectionId);
+  CompletionStage<@Nullable ConnectionInfo> connectionInfo(String connectionId);
 }

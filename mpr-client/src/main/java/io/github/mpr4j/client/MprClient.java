@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link MessagePickupRepository} backed by a remote MPR server over one WebSocket: the same interface as
@@ -47,7 +48,11 @@ import javax.net.ssl.SSLContext;
  */
 public interface MprClient extends MessagePickupRepository {
 
-  /** A builder; {@link Builder#uri(URI)} is required. */
+  /**
+   * A builder; {@link Builder#uri(URI)} is required.
+   *
+   * @return a new builder with every default
+   */
   static Builder builder() {
     return new Builder();
   }
@@ -55,16 +60,30 @@ public interface MprClient extends MessagePickupRepository {
   /**
    * Completes when the client is connected (at once when it is), with its live sessions restored; fails
    * with an {@link io.github.mpr4j.protocol.MprTransportException} when the client is closed or gives up.
+   *
+   * @return the future (a new one per call)
    */
   CompletableFuture<Void> whenConnected();
 
-  /** Whether the client is connected now and its live sessions are restored. */
+  /**
+   * Whether the client is connected now and its live sessions are restored.
+   *
+   * @return {@code true} when calls go out at once
+   */
   boolean isConnected();
 
-  /** The server's endpoint. */
+  /**
+   * The server's endpoint.
+   *
+   * @return the URI the client was built with
+   */
   URI uri();
 
-  /** Sends a ping; completes when the server answers {@code "pong"}. */
+  /**
+   * Sends a ping; completes when the server answers {@code "pong"}.
+   *
+   * @return a future that fails as any call does (timeout, transport failure)
+   */
   CompletableFuture<Void> ping();
 
   /**
@@ -82,28 +101,33 @@ public interface MprClient extends MessagePickupRepository {
     /** {@link #maxReconnectAttempts(int)} without a bound: the client never gives up (the default). */
     public static final int UNLIMITED = Integer.MAX_VALUE;
 
-    private URI uri;
+    private @Nullable URI uri;
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration reconnectInitialDelay = Duration.ofMillis(100);
     private Duration reconnectMaxDelay = Duration.ofSeconds(30);
     private double reconnectJitter = 0.2;
     private int maxReconnectAttempts = UNLIMITED;
-    private String authToken;
+    private @Nullable String authToken;
     private int maxInFlight = 256;
     private int maxWaitingCalls = 10_000;
     private int maxFrameBytes = 64 * 1024 * 1024;
-    private Executor callbackExecutor;
-    private Executor completionExecutor;
-    private ConnectionInfoProvider connectionInfoProvider;
+    private @Nullable Executor callbackExecutor;
+    private @Nullable Executor completionExecutor;
+    private @Nullable ConnectionInfoProvider connectionInfoProvider;
     private boolean waitWhileDisconnected = true;
-    private ConnectionStateListener connectionStateListener;
+    private @Nullable ConnectionStateListener connectionStateListener;
     private Duration pingInterval = Duration.ofSeconds(30);
-    private SSLContext sslContext;
+    private @Nullable SSLContext sslContext;
 
     Builder() {}
 
-    /** The server's WebSocket endpoint, {@code ws://host:port/} or {@code wss://...} (required). */
+    /**
+     * The server's WebSocket endpoint, {@code ws://host:port/} or {@code wss://...} (required).
+     *
+     * @param uri the endpoint
+   * @return this builder
+     */
     public Builder uri(URI uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
       return this;
@@ -112,13 +136,21 @@ public interface MprClient extends MessagePickupRepository {
     /**
      * How long a call waits for its answer, counted from the call, including any time it waits for the
      * connection or for a free in-flight slot. Default 10 s.
+     *
+     * @param requestTimeout the longest wait for an answer, positive
+   * @return this builder
      */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
       return this;
     }
 
-    /** How long one attempt to open the socket (TCP and WebSocket handshake) may take. Default 10 s. */
+    /**
+     * How long one attempt to open the socket (TCP and WebSocket handshake) may take. Default 10 s.
+     *
+     * @param connectTimeout the longest attempt, positive
+   * @return this builder
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
       return this;
@@ -127,6 +159,10 @@ public interface MprClient extends MessagePickupRepository {
     /**
      * The delay before the first reconnect attempt and the most between two attempts; the delay doubles
      * after each failed attempt. Defaults 100 ms and 30 s.
+     *
+     * @param initial the delay before the first attempt, positive
+     * @param max the longest delay between two attempts, at least {@code initial}
+   * @return this builder
      */
     public Builder reconnectBackoff(Duration initial, Duration max) {
       this.reconnectInitialDelay = Objects.requireNonNull(initial, "initial");
@@ -138,6 +174,9 @@ public interface MprClient extends MessagePickupRepository {
      * The random part of each reconnect delay, from 0 (none) to 1: a delay {@code d} becomes a random value in
      * {@code [d * (1 - jitter), d]}, so that many clients of a restarted server do not return at once.
      * Default 0.2.
+     *
+     * @param jitter the random fraction of each delay, from 0 to 1
+   * @return this builder
      */
     public Builder reconnectJitter(double jitter) {
       this.reconnectJitter = jitter;
@@ -147,14 +186,22 @@ public interface MprClient extends MessagePickupRepository {
     /**
      * After this many failed attempts in a row (the first connection included) the client gives up and
      * closes itself. Default {@link #UNLIMITED}.
+     *
+     * @param maxAttempts the most failed attempts in a row, 1 or more
+   * @return this builder
      */
     public Builder maxReconnectAttempts(int maxAttempts) {
       this.maxReconnectAttempts = maxAttempts;
       return this;
     }
 
-    /** A token sent as {@code Authorization: Bearer <token>} on the WebSocket upgrade; default none. */
-    public Builder authToken(String authToken) {
+    /**
+     * A token sent as {@code Authorization: Bearer <token>} on the WebSocket upgrade; default none.
+     *
+     * @param authToken the token (printable ASCII without spaces); {@code null} for none
+   * @return this builder
+     */
+    public Builder authToken(@Nullable String authToken) {
       this.authToken = authToken;
       return this;
     }
@@ -164,6 +211,9 @@ public interface MprClient extends MessagePickupRepository {
      * for a server that asks for client certificates ({@code MPR_TLS_CA_FILE}), the certificate it presents
      * (its key managers). The server's name is checked against the URI's host either way. Default: the JDK's
      * trusted certificates and no client certificate.
+     *
+     * @param sslContext the TLS context, used only for {@code wss://}
+   * @return this builder
      */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
@@ -174,6 +224,9 @@ public interface MprClient extends MessagePickupRepository {
      * The most requests sent and not yet answered; further calls wait in the client, in order, until an
      * answer frees a slot (bounded by their timeout). Keep it at or below the server's
      * {@code MPR_MAX_IN_FLIGHT} (256 by default). Default 256.
+     *
+     * @param maxInFlight the most unanswered requests, 1 or more
+   * @return this builder
      */
     public Builder maxInFlight(int maxInFlight) {
       this.maxInFlight = maxInFlight;
@@ -194,7 +247,12 @@ public interface MprClient extends MessagePickupRepository {
       return this;
     }
 
-    /** The largest WebSocket message the client accepts from the server; larger close the socket. Default 64 MiB. */
+    /**
+     * The largest WebSocket message the client accepts from the server; larger close the socket. Default 64 MiB.
+     *
+     * @param maxFrameBytes the largest message in bytes, 1024 or more
+   * @return this builder
+     */
     public Builder maxFrameBytes(int maxFrameBytes) {
       this.maxFrameBytes = maxFrameBytes;
       return this;
@@ -204,6 +262,9 @@ public interface MprClient extends MessagePickupRepository {
      * The executor that calls the messagesReceived listeners and the {@link ConnectionStateListener}. The
      * client hands it one call at a time, in order, so even a pool executes them one after the other. The
      * client does not shut it down. Default: one daemon thread of the client's own.
+     *
+     * @param executor the executor of the listeners' calls
+   * @return this builder
      */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "executor");
@@ -225,7 +286,12 @@ public interface MprClient extends MessagePickupRepository {
       return this;
     }
 
-    /** The source of push tokens and receive limits per connection; default none. */
+    /**
+     * The source of push tokens and receive limits per connection; default none.
+     *
+     * @param provider the provider, called once per connection
+   * @return this builder
+     */
     public Builder connectionInfoProvider(ConnectionInfoProvider provider) {
       this.connectionInfoProvider = Objects.requireNonNull(provider, "provider");
       return this;
@@ -235,6 +301,9 @@ public interface MprClient extends MessagePickupRepository {
      * {@code true} (the default): calls made while the client is not connected wait for the connection,
      * bounded by their timeout. {@code false}: they fail at once with an
      * {@link io.github.mpr4j.protocol.MprTransportException}.
+     *
+     * @param wait whether calls wait for the connection
+   * @return this builder
      */
     public Builder waitWhileDisconnected(boolean wait) {
       this.waitWhileDisconnected = wait;
@@ -246,13 +315,21 @@ public interface MprClient extends MessagePickupRepository {
      * after this long without any frame from the server the client sends a WebSocket ping, and when another
      * interval passes without a frame it closes the socket and reconnects. {@link Duration#ZERO} turns it
      * off. Default 30 s.
+     *
+     * @param pingInterval the silence after which the client pings, or {@link Duration#ZERO} for no pings
+   * @return this builder
      */
     public Builder pingInterval(Duration pingInterval) {
       this.pingInterval = Objects.requireNonNull(pingInterval, "pingInterval");
       return this;
     }
 
-    /** Observes connects, disconnects, reconnect attempts and the close; default none. */
+    /**
+     * Observes connects, disconnects, reconnect attempts and the close; default none.
+     *
+     * @param listener the listener, called on the callback executor
+   * @return this builder
+     */
     public Builder connectionStateListener(ConnectionStateListener listener) {
       this.connectionStateListener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -261,6 +338,7 @@ public interface MprClient extends MessagePickupRepository {
     /**
      * Checks the settings and starts the client; it connects in the background.
      *
+     * @return the client, connecting
      * @throws IllegalArgumentException naming the first setting that is missing or out of range
      */
     public MprClient build() {

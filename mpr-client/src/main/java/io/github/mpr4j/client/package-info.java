@@ -5,9 +5,14 @@
  * <pre>{@code
  * try (MprClient mpr = MprClient.builder().uri(URI.create("ws://mpr.internal:3100")).build()) {
  *   mpr.addMessagesReceivedListener((connectionId, messages) -> forward(connectionId, messages));
- *   mpr.addLiveSession(new AddLiveSessionOptions(connectionId, sessionId)).join();
+ *   mpr.addLiveSession(AddLiveSessionOptions.of(connectionId, sessionId)).join();
  *   String id = mpr.addMessage(AddMessageOptions.of(connectionId, List.of(recipientDid), jwe)).join();
  * }
  * }</pre>
+ *
+ * <p>Types in this package are non-null unless marked {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package io.github.mpr4j.client;
+
+import org.jspecify.annotations.NullMarked;

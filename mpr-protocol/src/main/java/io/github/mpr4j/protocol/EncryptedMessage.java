@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An encrypted DIDComm message (normally a JWE) as an opaque JSON object.
@@ -49,6 +50,8 @@ public final class EncryptedMessage {
    * Wraps the UTF-8 bytes of the compact JSON text of an object, as a JSON library writes them; the byte
    * size is their length. The caller vouches that they are one JSON object. The bytes are copied.
    *
+   * @param utf8 the UTF-8 bytes of the JSON text of an object
+   * @return the message
    * @throws IllegalArgumentException if the bytes do not start with '{' and end with '}'
    */
   public static EncryptedMessage ofJsonUtf8(byte[] utf8) {
@@ -60,6 +63,10 @@ public final class EncryptedMessage {
    * Wraps a range of bytes that holds the UTF-8 compact JSON text of an object, as {@link #ofJsonUtf8(byte[])}
    * does. The bytes are copied.
    *
+   * @param utf8 the array that holds the text
+   * @param offset the index of the text's first byte (its '{')
+   * @param length the number of bytes of the text
+   * @return the message
    * @throws IllegalArgumentException if the range does not start with '{' and end with '}'
    * @throws IndexOutOfBoundsException if the range is not within the array
    */
@@ -72,7 +79,11 @@ public final class EncryptedMessage {
     return new EncryptedMessage(Arrays.copyOfRange(utf8, offset, offset + length), null);
   }
 
-  /** The compact JSON text of the object. */
+  /**
+   * The compact JSON text of the object.
+   *
+   * @return the text, decoded from the kept bytes on the first call
+   */
   public String json() {
     String s = json;
     if (s == null) {
@@ -82,28 +93,45 @@ public final class EncryptedMessage {
     return s;
   }
 
-  /** The length in bytes of {@link #json()} encoded in UTF-8. */
+  /**
+   * The length in bytes of {@link #json()} encoded in UTF-8.
+   *
+   * @return the number of bytes, the measure of {@code limitBytes} and of the payload limit
+   */
   public int byteSize() {
     return utf8.length;
   }
 
-  /** The JSON text encoded in UTF-8: a copy that the caller owns. */
+  /**
+   * The JSON text encoded in UTF-8.
+   *
+   * @return a copy that the caller owns ({@link #byteSize()} bytes)
+   */
   public byte[] utf8() {
     return utf8.clone();
   }
 
-  /** Writes the JSON text encoded in UTF-8 ({@link #byteSize()} bytes) to a buffer, without a copy in between. */
+  /**
+   * Writes the JSON text encoded in UTF-8 ({@link #byteSize()} bytes) to a buffer, without a copy in between.
+   *
+   * @param out the buffer, with at least {@link #byteSize()} bytes remaining
+   */
   public void writeUtf8(ByteBuffer out) {
     out.put(utf8);
   }
 
-  /** Writes the JSON text encoded in UTF-8 ({@link #byteSize()} bytes) to a stream, without a copy in between. */
+  /**
+   * Writes the JSON text encoded in UTF-8 ({@link #byteSize()} bytes) to a stream, without a copy in between.
+   *
+   * @param out the stream
+   * @throws IOException when the stream fails to write
+   */
   public void writeUtf8(OutputStream out) throws IOException {
     out.write(utf8);
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof EncryptedMessage other && Arrays.equals(utf8, other.utf8);
   }
 

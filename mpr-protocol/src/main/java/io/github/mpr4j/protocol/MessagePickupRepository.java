@@ -24,6 +24,7 @@ public interface MessagePickupRepository extends AutoCloseable {
    * anywhere, the message is delivered to its holder; otherwise a push notification is sent when a token
    * is given. Completes once the message is stored.
    *
+   * @param options the message, its connection and recipients, and an optional push token
    * @return the new message's id
    */
   CompletableFuture<String> addMessage(AddMessageOptions options);
@@ -31,21 +32,42 @@ public interface MessagePickupRepository extends AutoCloseable {
   /**
    * Takes pending messages, oldest first, within the limits of the options; they are removed
    * ({@code deleteMessages}) or become sending until removed or released.
+   *
+   * @param options the connection, an optional recipient filter, the limits and whether to delete
+   * @return the messages, oldest first; empty when none is pending
    */
   CompletableFuture<List<QueuedMessage>> takeFromQueue(TakeFromQueueOptions options);
 
-  /** Removes the given messages of a connection, in any state; unknown ids are ignored. */
+  /**
+   * Removes the given messages of a connection, in any state; unknown ids are ignored.
+   *
+   * @param options the connection and the ids
+   * @return a future that completes once they are removed
+   */
   CompletableFuture<Void> removeMessages(RemoveMessagesOptions options);
 
-  /** Removes every message of a connection whose recipientDids contain the given recipientDid. */
+  /**
+   * Removes every message of a connection whose recipientDids contain the given recipientDid.
+   *
+   * @param options the connection and the recipient
+   * @return a future that completes once they are removed
+   */
   CompletableFuture<Void> removeAllMessages(RemoveAllMessagesOptions options);
 
-  /** Counts the pending messages of a connection (optionally those for one recipientDid). */
+  /**
+   * Counts the pending messages of a connection (optionally those for one recipientDid).
+   *
+   * @param options the connection and an optional recipient filter
+   * @return the number of pending messages (sending ones are not counted)
+   */
   CompletableFuture<Integer> getAvailableMessageCount(GetAvailableMessageCountOptions options);
 
   /**
    * Makes this repository the holder of the connection's live session, replacing any previous session on
    * any instance; the connection's sending messages return to pending.
+   *
+   * @param options the connection and the session's id
+   * @return a future that completes once the session is registered
    */
   CompletableFuture<Void> addLiveSession(AddLiveSessionOptions options);
 
@@ -53,16 +75,23 @@ public interface MessagePickupRepository extends AutoCloseable {
    * Removes the connection's live session (only if it is {@code sessionId}, when given) and returns its
    * sending messages to pending.
    *
+   * @param options the connection and, optionally, the only session to remove
    * @return whether a session was removed
    */
   CompletableFuture<Boolean> removeLiveSession(RemoveLiveSessionOptions options);
 
-  /** Whether a live session exists for the connection on any instance. */
+  /**
+   * Whether a live session exists for the connection on any instance.
+   *
+   * @param options the connection
+   * @return {@code true} when one exists
+   */
   CompletableFuture<Boolean> getLiveSession(GetLiveSessionOptions options);
 
   /**
    * Adds a listener for messages delivered to the live sessions this repository holds.
    *
+   * @param listener the listener (its javadoc says on which thread it is called)
    * @return a handle whose {@code close()} removes the listener
    */
   Registration addMessagesReceivedListener(MessagesReceivedListener listener);

@@ -1,5 +1,7 @@
 package io.github.mpr4j.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception of the MPR API. It is unchecked; asynchronous methods complete their
  * futures exceptionally with it instead of throwing.
@@ -10,7 +12,13 @@ package io.github.mpr4j.protocol;
  * </ul>
  */
 public abstract class MprException extends RuntimeException {
-  protected MprException(String message, Throwable cause) {
+  /**
+   * An exception with a message and an optional cause.
+   *
+   * @param message what failed, for people
+   * @param cause the failure that led to this one, or {@code null}
+   */
+  protected MprException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,5 +1,7 @@
 package io.github.mpr4j.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Parameters of takeFromQueue.
  *
@@ -9,8 +11,20 @@ package io.github.mpr4j.protocol;
  * @param limitBytes the most bytes (sum of {@link EncryptedMessage#byteSize()}) to return, or {@code null}
  * @param deleteMessages {@code true} to remove the returned messages, {@code false} to mark them sending
  */
-public record TakeFromQueueOptions(String connectionId, String recipientDid, Integer limit, Integer limitBytes,
+public record TakeFromQueueOptions(String connectionId, @Nullable String recipientDid, @Nullable Integer limit,
+    @Nullable Integer limitBytes,
     boolean deleteMessages) {
+  /**
+   * Checks the fields.
+   *
+   * @param connectionId the queue to take from
+   * @param recipientDid when not {@code null}, only messages whose recipientDids contain it
+   * @param limit the most messages to return; {@code null} for the repository's maximum batch
+   * @param limitBytes the most bytes (sum of {@link EncryptedMessage#byteSize()}) to return, or {@code null}
+   * @param deleteMessages {@code true} to remove the returned messages, {@code false} to mark them sending
+   * @throws MprRpcException -32602 naming the field when {@code connectionId} is null or empty, {@code
+   *     recipientDid} is empty, {@code limit} is negative or {@code limitBytes} is not positive
+   */
   public TakeFromQueueOptions {
     Checks.nonEmpty("connectionId", connectionId);
     Checks.optional("recipientDid", recipientDid);
@@ -22,7 +36,12 @@ public record TakeFromQueueOptions(String connectionId, String recipientDid, Int
     }
   }
 
-  /** A builder for the given connection: no filter, no limits, deleteMessages false. */
+  /**
+   * A builder for the given connection: no filter, no limits, deleteMessages false.
+   *
+   * @param connectionId the queue to take from (checked by {@link Builder#build()})
+   * @return the builder
+   */
   public static Builder builder(String connectionId) {
     return new Builder(connectionId);
   }
@@ -30,40 +49,66 @@ public record TakeFromQueueOptions(String connectionId, String recipientDid, Int
   /** Builds {@link TakeFromQueueOptions}. */
   public static final class Builder {
     private final String connectionId;
-    private String recipientDid;
-    private Integer limit;
-    private Integer limitBytes;
+    private @Nullable String recipientDid;
+    private @Nullable Integer limit;
+    private @Nullable Integer limitBytes;
     private boolean deleteMessages;
 
     private Builder(String connectionId) {
       this.connectionId = connectionId;
     }
 
-    /** Only messages for this recipient. */
-    public Builder recipientDid(String recipientDid) {
+    /**
+     * Only messages whose recipientDids contain this recipient key.
+     *
+     * @param recipientDid the recipient key; {@code null} (the default) for every message of the connection
+     * @return this builder
+     */
+    public Builder recipientDid(@Nullable String recipientDid) {
       this.recipientDid = recipientDid;
       return this;
     }
 
-    /** At most this many messages. */
-    public Builder limit(Integer limit) {
+    /**
+     * At most this many messages.
+     *
+     * @param limit the most messages to return (>= 0); {@code null} (the default) for the repository's maximum
+     *     batch
+     * @return this builder
+     */
+    public Builder limit(@Nullable Integer limit) {
       this.limit = limit;
       return this;
     }
 
-    /** At most this many bytes of messages. */
-    public Builder limitBytes(Integer limitBytes) {
+    /**
+     * At most this many bytes of messages (the sum of their {@link EncryptedMessage#byteSize()}).
+     *
+     * @param limitBytes the most bytes to return (> 0); {@code null} (the default) for no byte limit
+     * @return this builder
+     */
+    public Builder limitBytes(@Nullable Integer limitBytes) {
       this.limitBytes = limitBytes;
       return this;
     }
 
-    /** Remove the returned messages instead of marking them sending. */
+    /**
+     * Remove the returned messages instead of marking them sending.
+     *
+     * @param deleteMessages {@code true} to remove them, {@code false} (the default) to mark them sending
+     * @return this builder
+     */
     public Builder deleteMessages(boolean deleteMessages) {
       this.deleteMessages = deleteMessages;
       return this;
     }
 
-    /** The options; throws {@link MprRpcException} naming the bad field. */
+    /**
+     * The options.
+     *
+     * @return the options
+     * @throws MprRpcException -32602 naming the bad field
+     */
     public TakeFromQueueOptions build() {
       return new TakeFromQueueOptions(connectionId, recipientDid, limit, limitBytes, deleteMessages);
     }

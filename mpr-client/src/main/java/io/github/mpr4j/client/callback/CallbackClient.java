@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Posts notifications to browsers through the server's callback gateway, for web backends: one HTTP call per
@@ -31,7 +32,7 @@ public final class CallbackClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
-  private final String authorization;
+  private final @Nullable String authorization;
   private final Duration requestTimeout;
   private final HttpClient http;
 
@@ -142,10 +143,10 @@ public final class CallbackClient {
   /** Settings of a {@link CallbackClient}. */
   public static final class Builder {
     private final URI baseUri;
-    private String backendKey;
+    private @Nullable String backendKey;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
-    private SSLContext sslContext;
+    private @Nullable SSLContext sslContext;
 
     private Builder(URI baseUri) {
       Objects.requireNonNull(baseUri, "baseUri");

@@ -2,6 +2,7 @@ package io.github.mpr4j.client.callback;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's answer to {@code POST /callback/{clientId}}.
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param retryAfter the server's {@code Retry-After} when it gave one ({@link Outcome#QUEUE_FULL},
  *     {@link Outcome#UNAVAILABLE}), else {@code null}
  */
-public record CallbackPostResult(int status, Outcome outcome, String id, boolean live, Duration retryAfter) {
+public record CallbackPostResult(int status, Outcome outcome, @Nullable String id, boolean live,
+    @Nullable Duration retryAfter) {
 
   /** The outcomes of a POST, one per status the gateway documents. */
   public enum Outcome {
@@ -62,7 +64,18 @@ public record CallbackPostResult(int status, Outcome outcome, String id, boolean
     }
   }
 
-  /** Checks the outcome against the status. */
+  /**
+   * Checks the outcome against the status.
+   *
+   * @param status the HTTP status
+   * @param outcome what the status means
+   * @param id the stored notification's id when {@link Outcome#STORED}, else {@code null}
+   * @param live when stored: whether the browser held a live socket on some instance when the answer was made (a
+   *     hint, not a receipt)
+   * @param retryAfter the server's {@code Retry-After} when it gave one ({@link Outcome#QUEUE_FULL}, {@link
+   *     Outcome#UNAVAILABLE}), else {@code null}
+   * @throws IllegalArgumentException when the outcome is {@link Outcome#STORED} without an id
+   */
   public CallbackPostResult {
     Objects.requireNonNull(outcome, "outcome");
     if (outcome == Outcome.STORED && id == null) {

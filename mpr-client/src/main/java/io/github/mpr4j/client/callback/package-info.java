@@ -10,5 +10,10 @@
  * CallbackPostResult r = callbacks.post(clientId, "{\"report\":42,\"status\":\"done\"}").join();
  * if (r.outcome() == CallbackPostResult.Outcome.STORED) { ... }
  * }</pre>
+ *
+ * <p>Types in this package are non-null unless marked {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package io.github.mpr4j.client.callback;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.EncryptedMessage;
 import io.github.mpr4j.protocol.MprRpcException;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A frame that holds exactly one addMessage request, decoded by the fast path of {@link #decode}: the
@@ -31,10 +32,13 @@ public record AddMessageFrame(JsonNode id, AddMessageOptions options) {
    * its bytes are exactly what {@link JsonRpcCodec#addMessage} would make of it. The params are read by the
    * same decoder as {@link JsonRpcCodec#addMessage}'s, so both accept and refuse the same ones.
    *
+   * @param utf8 the array that holds the frame's UTF-8 text
+   * @param offset the index of the frame's first byte
+   * @param length the number of bytes of the frame
    * @return the request, or {@code null} for any other frame, valid or not: the caller then decodes it with
    *     {@link JsonRpcCodec#parseFrame} and {@link JsonRpcCodec#decodeRequest}, which answer everything
    */
-  public static AddMessageFrame decode(byte[] utf8, int offset, int length) {
+  public static @Nullable AddMessageFrame decode(byte[] utf8, int offset, int length) {
     try (JsonParser p = FACTORY.createParser(utf8, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;

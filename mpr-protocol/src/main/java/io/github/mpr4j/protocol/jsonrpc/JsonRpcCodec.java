@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes the MPR dialect of JSON-RPC 2.0 (that of the npm library rpc-websockets).
@@ -45,7 +46,11 @@ public final class JsonRpcCodec {
 
   private JsonRpcCodec() {}
 
-  /** The Jackson mapper the codec uses (read-only use: do not reconfigure it). */
+  /**
+   * The Jackson mapper the codec uses (read-only use: do not reconfigure it).
+   *
+   * @return the shared mapper (nesting depth at most 256, trailing tokens refused)
+   */
   public static ObjectMapper mapper() {
     return MAPPER;
   }
@@ -55,6 +60,8 @@ public final class JsonRpcCodec {
   /**
    * Parses a text frame. A numeric request id keeps the text it was sent as (see {@link #success}).
    *
+   * @param text the frame's text
+   * @return the frame's JSON value (an object, or an array for a batch; other values are checked later)
    * @throws MprRpcException with {@link RpcErrors#PARSE_ERROR} when the text is not one JSON value
    */
   public static JsonNode parseFrame(String text) {
@@ -76,6 +83,10 @@ public final class JsonRpcCodec {
    * Parses a text frame from its UTF-8 bytes, checking the encoding on the way (malformed UTF-8 is a
    * parse error, like malformed JSON).
    *
+   * @param utf8 the array that holds the frame's bytes
+   * @param offset the index of the frame's first byte
+   * @param length the number of bytes of the frame
+   * @return the frame's JSON value
    * @throws MprRpcException with {@link RpcErrors#PARSE_ERROR} when the bytes are not one JSON value in UTF-8
    */
   public static JsonNode parseFrame(byte[] utf8, int offset, int length) {
@@ -93,7 +104,13 @@ public final class JsonRpcCodec {
     }
   }
 
-  /** Decodes one request object (a frame, or one element of a batch). */
+  /**
+   * Decodes one request object (a frame, or one element of a batch).
+   *
+   * @param node the JSON value
+   * @return {@link DecodedRequest.Valid} for a well-formed request, else {@link DecodedRequest.Invalid} with the
+   *     reason (answered with -32600)
+   */
   public static DecodedRequest decodeRequest(JsonNode node) {
     if (!node.isObject()) {
       return new DecodedRequest.Invalid(null, "Invalid Request: a request must be a JSON object");
@@ -126,8 +143,15 @@ public final class JsonRpcCodec {
 
   // ---------------------------------------------------------------- decoding params
 
-  /** Params of addMessage, checked by the same decoder as the server's fast path ({@link AddMessageFrame}). */
-  public static AddMessageOptions addMessage(JsonNode params) {
+  /**
+   * Reads the params of addMessage, checked by the same decoder as the server's fast path ({@link
+   * AddMessageFrame}).
+   *
+   * @param params the request's params member; {@code null} when absent
+   * @return the options
+   * @throws MprRpcException -32602 naming the field when the params are absent, not an object or invalid
+   */
+  public static AddMessageOptions addMessage(@Nullable JsonNode params) {
     JsonNode p = object(params);
     AddMessageParams read;
     try (JsonParser parser = p.traverse()) {
@@ -139,8 +163,14 @@ public final class JsonRpcCodec {
     return read.options(read.hasPayload() ? compact(p.get("payload")) : null);
   }
 
-  /** Params of takeFromQueue. */
-  public static TakeFromQueueOptions takeFromQueue(JsonNode params) {
+  /**
+   * Reads the params of takeFromQueue.
+   *
+   * @param params the request's params member; {@code null} when absent
+   * @return the options
+   * @throws MprRpcException -32602 naming the field when the params are absent, not an object or invalid
+   */
+  public static TakeFromQueueOptions takeFromQueue(@Nullable JsonNode params) {
     JsonNode p = object(params);
     return new TakeFromQueueOptions(
         requiredString(p, "connectionId"),
@@ -150,45 +180,87 @@ public final class JsonRpcCodec {
         optionalBoolean(p, "deleteMessages"));
   }
 
-  /** Params of removeMessages. */
-  public static RemoveMessagesOptions removeMessages(JsonNode params) {
+  /**
+   * Reads the params of removeMessages.
+   *
+   * @param params the request's params member; {@code null} when absent
+   * @return the options
+   * @throws MprRpcException -32602 naming the field when the params are absent, not an object or invalid
+   */
+  public static RemoveMessagesOptions removeMessages(@Nullable JsonNode params) {
     JsonNode p = object(params);
     return new RemoveMessagesOptions(requiredString(p, "connectionId"), stringArray(p, "messageIds", true));
   }
 
-  /** Params of removeAllMessages. */
-  public static RemoveAllMessagesOptions removeAllMessages(JsonNode params) {
+  /**
+   * Reads the params of removeAllMessages.
+   *
+   * @param params the request's params member; {@code null} when absent
+   * @return the options
+   * @throws MprRpcException -32602 naming the field when the params are absent, not an object or invalid
+   */
+  public static RemoveAllMessagesOptions removeAllMessages(@Nullable JsonNode params) {
     JsonNode p = object(params);
     return new RemoveAllMessagesOptions(requiredString(p, "connectionId"), requiredString(p, "recipientDid"));
   }
 
-  /** Params of getAvailableMessageCount. */
-  public static GetAvailableMessageCountOptions getAvailableMessageCount(JsonNode params) {
+  /**
+   * Reads the params of getAvailableMessageCount.
+   *
+   * @param params the request's params member; {@code null} when absent
+   * @return the options
+   * @throws MprRpcException -32602 naming the field when the params are absent, not an object or invalid
+   */
+  public static GetAvailableMessageCountOptions getAvailableMessageCount(@Nullable JsonNode params) {
     JsonNode p = object(params);
     return new GetAvailableMessageCountOptions(requiredString(p, "connectionId"),
         optionalString(p, "recipientDid", "recipientDid"));
   }
 
-  /** Params of addLiveSession. */
-  public static AddLiveSessionOptions addLiveSession(JsonNode params) {
+  /**
+   * Reads the params of addLiveSession.
+   *
+   * @param params the request's params member; {@code null} when absent
+   * @return the options
+   * @throws MprRpcException -32602 naming the field when the params are absent, not an object or invalid
+   */
+  public static AddLiveSessionOptions addLiveSession(@Nullable JsonNode params) {
     JsonNode p = object(params);
     return new AddLiveSessionOptions(requiredString(p, "connectionId"), requiredString(p, "sessionId"));
   }
 
-  /** Params of removeLiveSession. */
-  public static RemoveLiveSessionOptions removeLiveSession(JsonNode params) {
+  /**
+   * Reads the params of removeLiveSession.
+   *
+   * @param params the request's params member; {@code null} when absent
+   * @return the options
+   * @throws MprRpcException -32602 naming the field when the params are absent, not an object or invalid
+   */
+  public static RemoveLiveSessionOptions removeLiveSession(@Nullable JsonNode params) {
     JsonNode p = object(params);
     return new RemoveLiveSessionOptions(requiredString(p, "connectionId"),
         optionalString(p, "sessionId", "sessionId"));
   }
 
-  /** Params of getLiveSession. */
-  public static GetLiveSessionOptions getLiveSession(JsonNode params) {
+  /**
+   * Reads the params of getLiveSession.
+   *
+   * @param params the request's params member; {@code null} when absent
+   * @return the options
+   * @throws MprRpcException -32602 naming the field when the params are absent, not an object or invalid
+   */
+  public static GetLiveSessionOptions getLiveSession(@Nullable JsonNode params) {
     return new GetLiveSessionOptions(requiredString(object(params), "connectionId"));
   }
 
-  /** Params of rpc.on and rpc.off: a non-empty array of event names. */
-  public static List<String> eventNames(JsonNode params) {
+  /**
+   * Reads the params of rpc.on and rpc.off: a non-empty array of event names.
+   *
+   * @param params the request's params member; {@code null} when absent
+   * @return the event names, in the order given (known or not)
+   * @throws MprRpcException -32602 when the params are not a non-empty array of strings
+   */
+  public static List<String> eventNames(@Nullable JsonNode params) {
     if (params == null || !params.isArray() || params.isEmpty()) {
       throw invalid("params must be a non-empty array of event names");
     }
@@ -302,6 +374,8 @@ public final class JsonRpcCodec {
   /**
    * Parses the JSON text of an encrypted message.
    *
+   * @param json the text, for example a JWE in its JSON serialization
+   * @return the message, as compact JSON
    * @throws IllegalArgumentException when the text is not one JSON object
    */
   public static EncryptedMessage encryptedMessage(String json) {
@@ -317,8 +391,14 @@ public final class JsonRpcCodec {
     return compact(node);
   }
 
-  /** Reads a QueuedMessage object. */
-  public static QueuedMessage queuedMessage(JsonNode node) {
+  /**
+   * Reads a QueuedMessage object ({@code id}, {@code receivedAt}, {@code encryptedMessage}).
+   *
+   * @param node the JSON value; {@code null} is refused like any other non-object
+   * @return the message
+   * @throws IllegalArgumentException when the value is not a QueuedMessage object
+   */
+  public static QueuedMessage queuedMessage(@Nullable JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("a queued message must be a JSON object");
     }
@@ -331,8 +411,14 @@ public final class JsonRpcCodec {
     return new QueuedMessage(id.textValue(), Timestamps.parse(at.textValue()), compact(message));
   }
 
-  /** Reads an array of QueuedMessage objects. */
-  public static List<QueuedMessage> queuedMessages(JsonNode node) {
+  /**
+   * Reads an array of QueuedMessage objects, as takeFromQueue answers them.
+   *
+   * @param node the JSON value; {@code null} is refused like any other non-array
+   * @return the messages, in the array's order
+   * @throws IllegalArgumentException when the value is not an array of QueuedMessage objects
+   */
+  public static List<QueuedMessage> queuedMessages(@Nullable JsonNode node) {
     if (node == null || !node.isArray()) {
       throw new IllegalArgumentException("expected an array of queued messages");
     }
@@ -348,13 +434,23 @@ public final class JsonRpcCodec {
   /**
    * A success response. {@code result} may be {@code null}, a Boolean, Number, String, {@link QueuedMessage},
    * {@link EncryptedMessage}, {@link JsonNode}, or a List or Map of these.
+   *
+   * @param id the request's id, echoed as sent; {@code null} is written as JSON null
+   * @param result the result
+   * @return the response's JSON text
    */
-  public static String success(JsonNode id, Object result) {
+  public static String success(@Nullable JsonNode id, @Nullable Object result) {
     return new String(successUtf8(id, result), StandardCharsets.UTF_8);
   }
 
-  /** {@link #success} in UTF-8: payloads go out as the bytes they are kept as, without becoming text. */
-  public static byte[] successUtf8(JsonNode id, Object result) {
+  /**
+   * {@link #success} in UTF-8: payloads go out as the bytes they are kept as, without becoming text.
+   *
+   * @param id the request's id, echoed as sent; {@code null} is written as JSON null
+   * @param result the result, of a type {@link #success} accepts
+   * @return the response's JSON text in UTF-8
+   */
+  public static byte[] successUtf8(@Nullable JsonNode id, @Nullable Object result) {
     return writeUtf8(g -> {
       g.writeStartObject();
       g.writeStringField("jsonrpc", "2.0");
@@ -370,8 +466,12 @@ public final class JsonRpcCodec {
    * The response to addMessage, {@code {"jsonrpc":"2.0","result":{"messageId":..},"id":..}}: the same text as
    * {@link #success} with a map of {@code messageId}, written without a JSON generator when neither the
    * message id nor a string request id needs escaping (the server's ids never do).
+   *
+   * @param id the request's id, echoed as sent; {@code null} is written as JSON null
+   * @param messageId the new message's id
+   * @return the response's JSON text
    */
-  public static String messageAdded(JsonNode id, String messageId) {
+  public static String messageAdded(@Nullable JsonNode id, String messageId) {
     if (id == null || !isPlain(messageId) || !(id.isIntegralNumber() || (id.isTextual() && isPlain(id.textValue())))) {
       return success(id, Map.of("messageId", messageId));
     }
@@ -390,8 +490,17 @@ public final class JsonRpcCodec {
     return true;
   }
 
-  /** An error response; {@code id} null is written as JSON null. */
-  public static String error(JsonNode id, int code, String message, Map<String, Object> data) {
+  /**
+   * An error response.
+   *
+   * @param id the request's id, echoed as sent; {@code null} (unreadable or absent) is written as JSON null
+   * @param code the JSON-RPC error code ({@link io.github.mpr4j.protocol.RpcErrors})
+   * @param message the error's message; {@code null} is written as an empty string
+   * @param data the error's data members; {@code null} or empty for no {@code data} member
+   * @return the response's JSON text
+   */
+  public static String error(@Nullable JsonNode id, int code, @Nullable String message,
+      @Nullable Map<String, Object> data) {
     return write(g -> {
       g.writeStartObject();
       g.writeStringField("jsonrpc", "2.0");
@@ -409,19 +518,35 @@ public final class JsonRpcCodec {
     });
   }
 
-  /** An error response for an exception the repository raised. */
-  public static String error(JsonNode id, MprRpcException e) {
+  /**
+   * An error response for an exception the repository raised.
+   *
+   * @param id the request's id, echoed as sent; {@code null} is written as JSON null
+   * @param e the exception: its code, message and data make the error object
+   * @return the response's JSON text
+   */
+  public static String error(@Nullable JsonNode id, MprRpcException e) {
     return error(id, e.code(), e.getMessage(), e.data());
   }
 
   /**
    * The messagesReceived notification, in the compat shape: no top-level id, {@code params.id} empty.
+   *
+   * @param connectionId the connection the messages are for
+   * @param messages the messages, oldest first
+   * @return the notification's JSON text
    */
   public static String messagesReceived(String connectionId, List<QueuedMessage> messages) {
     return new String(messagesReceivedUtf8(connectionId, messages), StandardCharsets.UTF_8);
   }
 
-  /** {@link #messagesReceived} in UTF-8. */
+  /**
+   * {@link #messagesReceived} in UTF-8, the payloads copied as their bytes.
+   *
+   * @param connectionId the connection the messages are for
+   * @param messages the messages, oldest first
+   * @return the notification's JSON text in UTF-8
+   */
   public static byte[] messagesReceivedUtf8(String connectionId, List<QueuedMessage> messages) {
     return writeUtf8(g -> {
       g.writeStartObject();
@@ -437,8 +562,15 @@ public final class JsonRpcCodec {
     });
   }
 
-  /** A request (client side); {@code id} null makes it a notification. */
-  public static String request(Object id, String method, Object params) {
+  /**
+   * A request (client side).
+   *
+   * @param id the request's id, a value of a type {@link #success} accepts; {@code null} makes it a notification
+   * @param method the method's wire name
+   * @param params the params (of a type {@link #success} accepts); {@code null} for none
+   * @return the request's JSON text
+   */
+  public static String request(@Nullable Object id, String method, @Nullable Object params) {
     return write(g -> {
       g.writeStartObject();
       g.writeStringField("jsonrpc", "2.0");
@@ -455,7 +587,12 @@ public final class JsonRpcCodec {
     });
   }
 
-  /** Joins responses (each a JSON text) into a batch response. */
+  /**
+   * Joins responses (each a JSON text) into a batch response.
+   *
+   * @param responses the responses, in the order of the batch's requests
+   * @return the batch's JSON text, an array
+   */
   public static String batch(List<String> responses) {
     StringBuilder sb = new StringBuilder(responses.stream().mapToInt(String::length).sum() + responses.size() + 2);
     sb.append('[');
@@ -468,7 +605,12 @@ public final class JsonRpcCodec {
     return sb.append(']').toString();
   }
 
-  /** Joins responses (each the UTF-8 bytes of a JSON text) into a batch response. */
+  /**
+   * Joins responses (each the UTF-8 bytes of a JSON text) into a batch response.
+   *
+   * @param responses the responses in UTF-8, in the order of the batch's requests
+   * @return the batch's JSON text in UTF-8, an array
+   */
   public static byte[] batchUtf8(List<byte[]> responses) {
     int size = 1 + responses.size();
     for (byte[] r : responses) {
@@ -497,8 +639,15 @@ public final class JsonRpcCodec {
     }
   }
 
-  /** Writes a value of one of the types {@link #success} accepts. */
-  public static void writeValue(JsonGenerator g, Object value) throws IOException {
+  /**
+   * Writes a value of one of the types {@link #success} accepts.
+   *
+   * @param g the generator to write to
+   * @param value the value; {@code null} is written as JSON null
+   * @throws IOException when the generator fails to write
+   * @throws IllegalArgumentException when the value is of another type
+   */
+  public static void writeValue(JsonGenerator g, @Nullable Object value) throws IOException {
     if (value == null) {
       g.writeNull();
     } else if (value instanceof String s) {

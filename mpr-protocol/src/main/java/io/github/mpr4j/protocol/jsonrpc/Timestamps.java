@@ -11,12 +11,23 @@ public final class Timestamps {
 
   private Timestamps() {}
 
-  /** Formats, for example {@code 2026-11-23T20:33:52.000Z}. */
+  /**
+   * Formats an instant as the wire carries it.
+   *
+   * @param instant the instant (truncated to milliseconds)
+   * @return the text, for example {@code 2026-11-23T20:33:52.000Z}
+   */
   public static String format(Instant instant) {
     return FORMAT.format(instant);
   }
 
-  /** Parses any ISO-8601 instant. */
+  /**
+   * Parses any ISO-8601 instant, with or without fractional seconds.
+   *
+   * @param text the text, for example {@code 2026-11-23T20:33:52.123Z}
+   * @return the instant
+   * @throws IllegalArgumentException when the text is not an ISO-8601 instant
+   */
   public static Instant parse(String text) {
     try {
       return Instant.parse(text);
