@@ -2,19 +2,16 @@ package io.github.mpr4j.core;
 
 import io.github.mpr4j.core.internal.DefaultPickupQueue;
 import io.github.mpr4j.core.spi.Backend;
-import io.github.mpr4j.core.spi.CallbackRegistry;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.embedded.QueueStores;
-import io.github.mpr4j.protocol.AddMessageOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The pickup queue of one instance: the repository's logic over one {@link Backend} (Redis, Redis in front
@@ -42,22 +39,6 @@ public interface PickupQueue extends AutoCloseable {
 
   /** A new repository that holds its own live sessions. Close it to end them. */
   MessagePickupRepository openRepository();
-
-  /**
-   * Adds a message for a callback client (the gateway's POST): only if the registration {@code clientId}
-   * exists in {@code registry} now and its connection has fewer than {@code maxPending} pending messages;
-   * then as {@code addMessage} does, and the outcome tells whether it went to a live session. When the
-   * queue's backend keeps the registry's registrations (Redis: its {@link Backend#callbacks() callback
-   * store}), the check, the count, the append and the live-session look-up are one atomic step and one
-   * round trip, and no thread waits for it; otherwise they run one after the other (on the caller's thread
-   * when store, sessions, bus and registry are all in memory).
-   *
-   * @param message the message; its connectionId must be {@link CallbackRegistry#connectionId(String)
-   *     connectionId(clientId)}
-   * @return the outcome; fails with {@code MprRpcException} when the store fails or the queue is saturated
-   */
-  CompletableFuture<CallbackAdd> addIfRegistered(CallbackRegistry registry, String clientId, AddMessageOptions message,
-      int maxPending);
 
   /** This instance's id on the delivery bus. */
   String instanceId();

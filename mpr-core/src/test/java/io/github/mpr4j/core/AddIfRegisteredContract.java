@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.mpr4j.core.TestFixtures.Inbox;
 import io.github.mpr4j.core.TestFixtures.MutableClock;
-import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackAdd;
+import io.github.mpr4j.core.callback.CallbackQueue;
+import io.github.mpr4j.core.callback.CallbackRegistry;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The contract of {@link PickupQueue#addIfRegistered} (the callback gateway's POST), run against every
+ * The contract of {@link CallbackQueue#addIfRegistered} (the callback gateway's POST), run against every
  * store with its registry: memory, embedded, and Redis (single node and cluster, where it is one script).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -39,6 +41,7 @@ public abstract class AddIfRegisteredContract {
   protected final MutableClock clock = new MutableClock();
   private CallbackRegistry registry;
   private PickupQueue queue;
+  private CallbackQueue callbacks;
   private MessagePickupRepository repository;
 
   /** A builder with the store, live sessions and bus under test (the contract sets the clock). */
@@ -54,6 +57,7 @@ public abstract class AddIfRegisteredContract {
   void open() {
     queue = builder().clock(clock).build();
     registry = registry();
+    callbacks = CallbackQueue.over(queue, registry);
     repository = queue.openRepository();
   }
 
@@ -72,7 +76,7 @@ public abstract class AddIfRegisteredContract {
   }
 
   private CallbackAdd post(String clientId, int maxPending, String text) {
-    return queue.addIfRegistered(registry, clientId,
+    return callbacks.addIfRegistered(clientId,
         TestFixtures.message(CallbackRegistry.connectionId(clientId), text), maxPending).join();
   }
 
@@ -181,7 +185,7 @@ public abstract class AddIfRegisteredContract {
   void a_message_for_another_connection_than_the_clients_is_refused_as_an_argument_error() {
     String clientId = registered();
 
-    CompletionException e = assertThrows(CompletionException.class, () -> queue.addIfRegistered(registry, clientId,
+    CompletionException e = assertThrows(CompletionException.class, () -> callbacks.addIfRegistered(clientId,
         TestFixtures.message("someone-else", "n1"), 10).join());
 
     assertInstanceOf(IllegalArgumentException.class, e.getCause());

@@ -1,12 +1,12 @@
 package io.github.mpr4j.core;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.callback.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackRegistries;
 import io.github.mpr4j.core.embedded.QueueStores;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link PickupQueue#addIfRegistered} on the embedded store and registry (on disk). */
+/** {@code CallbackQueue.addIfRegistered} on the embedded store and registry (on disk). */
 class EmbeddedAddIfRegisteredTest extends AddIfRegisteredContract {
   @TempDir
   Path dir;

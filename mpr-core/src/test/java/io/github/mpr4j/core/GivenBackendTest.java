@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.core.spi.BusEvent;
-import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.spi.CallbackStore;
-import io.github.mpr4j.core.spi.GuardedAppend;
+import io.github.mpr4j.core.callback.CallbackQueue;
+import io.github.mpr4j.core.callback.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackStore;
+import io.github.mpr4j.core.callback.GuardedAppend;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.core.spi.TakeRequest;
-import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.callback.CallbackRegistries;
 import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
@@ -209,9 +210,9 @@ class GivenBackendTest {
     other.create(clientId, now, now + 60_000);
     String connectionId = CallbackRegistry.connectionId(clientId);
 
-    assertEquals(List.of("appendIfRegistered"), callsOf(() -> queue.addIfRegistered(backend.registry,
+    assertEquals(List.of("appendIfRegistered"), callsOf(() -> CallbackQueue.over(queue, backend.registry).addIfRegistered(
         clientId, message(connectionId, "n"), 10)));
-    assertEquals(List.of("count", "append"), callsOf(() -> queue.addIfRegistered(other, clientId,
+    assertEquals(List.of("count", "append"), callsOf(() -> CallbackQueue.over(queue, other).addIfRegistered(clientId,
         message(connectionId, "n"), 10)));
   }
 

@@ -1,9 +1,9 @@
 package io.github.mpr4j.core;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.callback.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackRegistries;
 
-/** {@link PickupQueue#addIfRegistered} on the in-memory store and registry: it runs on the caller's thread. */
+/** {@code CallbackQueue.addIfRegistered} on the in-memory store and registry: it runs on the caller's thread. */
 class MemoryAddIfRegisteredTest extends AddIfRegisteredContract {
   @Override
   protected PickupQueue.Builder builder() {

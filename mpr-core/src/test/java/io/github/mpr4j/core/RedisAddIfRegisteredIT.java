@@ -3,9 +3,9 @@ package io.github.mpr4j.core;
 import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.redis.RedisServers;
 import io.github.mpr4j.core.redis.RedisSettings;
-import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackRegistry;
 
-/** {@link PickupQueue#addIfRegistered} on one Redis node: one script checks, counts and appends. */
+/** {@code CallbackQueue.addIfRegistered} on one Redis node: one script checks, counts and appends. */
 class RedisAddIfRegisteredIT extends AddIfRegisteredContract {
   protected RedisBackend backend;
 

@@ -4,7 +4,7 @@ import io.github.mpr4j.core.redis.RedisServers;
 import io.github.mpr4j.core.redis.RedisSettings;
 
 /**
- * {@link PickupQueue#addIfRegistered} on a Redis Cluster: the registration key shares its connection's
+ * {@code CallbackQueue.addIfRegistered} on a Redis Cluster: the registration key shares its connection's
  * hash slot, so the one script can reach both (a cross-slot script would fail here).
  */
 class RedisClusterAddIfRegisteredIT extends RedisAddIfRegisteredIT {

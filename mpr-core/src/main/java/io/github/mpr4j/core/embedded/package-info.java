@@ -1,5 +1,6 @@
 /**
  * The stores that run inside the process and ship with the core: the queue stores in memory and embedded
- * on local disk (the default, H2 MVStore), and the callback registries beside them.
+ * on local disk (the default, H2 MVStore). The callback gateway's registries for these stores are in
+ * {@link io.github.mpr4j.core.callback.CallbackRegistries}.
  */
 package io.github.mpr4j.core.embedded;

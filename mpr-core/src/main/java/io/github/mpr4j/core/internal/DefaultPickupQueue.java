@@ -1,13 +1,13 @@
 package io.github.mpr4j.core.internal;
 
-import io.github.mpr4j.core.CallbackAdd;
+import io.github.mpr4j.core.callback.CallbackAdd;
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.core.spi.BusEvent;
-import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.spi.CallbackStore;
+import io.github.mpr4j.core.callback.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackStore;
 import io.github.mpr4j.core.spi.DeliveryBus;
-import io.github.mpr4j.core.spi.GuardedAppend;
+import io.github.mpr4j.core.callback.GuardedAppend;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.PushNotifier;
@@ -187,7 +187,16 @@ public final class DefaultPickupQueue implements PickupQueue {
         .thenApply(v -> CallbackAdd.stored(appended.id(), true));
   }
 
-  @Override
+  /**
+   * {@link io.github.mpr4j.core.callback.CallbackQueue#addIfRegistered}, with the registry it was built
+   * with: one atomic step when the backend's own callback store keeps that registry.
+   *
+   * @param registry the registrations
+   * @param clientId the registration
+   * @param o the notification, on the client's connection
+   * @param maxPending the most pending notifications the client may have
+   * @return the outcome
+   */
   public CompletableFuture<CallbackAdd> addIfRegistered(CallbackRegistry registry, String clientId,
       AddMessageOptions o, int maxPending) {
     Objects.requireNonNull(registry, "registry");

@@ -2,10 +2,10 @@ package io.github.mpr4j.core.redis;
 
 import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.core.spi.BusEvent;
-import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.spi.CallbackStore;
+import io.github.mpr4j.core.callback.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackStore;
 import io.github.mpr4j.core.spi.DeliveryBus;
-import io.github.mpr4j.core.spi.GuardedAppend;
+import io.github.mpr4j.core.callback.GuardedAppend;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.QueueStore;

@@ -1,6 +1,6 @@
 package io.github.mpr4j.core.redis;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

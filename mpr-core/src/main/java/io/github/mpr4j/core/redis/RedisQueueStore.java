@@ -1,7 +1,7 @@
 package io.github.mpr4j.core.redis;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.spi.GuardedAppend;
+import io.github.mpr4j.core.callback.CallbackRegistry;
+import io.github.mpr4j.core.callback.GuardedAppend;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.QueueStore;
 import io.github.mpr4j.core.spi.StoredMessage;

@@ -1,5 +1,6 @@
 package io.github.mpr4j.core.spi;
 
+import io.github.mpr4j.core.callback.CallbackStore;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;

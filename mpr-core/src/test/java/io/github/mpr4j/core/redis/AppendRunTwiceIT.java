@@ -3,9 +3,9 @@ package io.github.mpr4j.core.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.spi.CallbackStore;
-import io.github.mpr4j.core.spi.GuardedAppend;
+import io.github.mpr4j.core.callback.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackStore;
+import io.github.mpr4j.core.callback.GuardedAppend;
 import io.github.mpr4j.core.spi.LiveSession;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.protocol.EncryptedMessage;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.TestFixtures.Inbox;
-import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackQueue;
+import io.github.mpr4j.core.callback.CallbackRegistry;
 import io.github.mpr4j.core.spi.Backend;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
@@ -221,19 +222,20 @@ class RedisRoundTripsIT {
     String known = "5f0c6a52-7c1b-4d3e-9a0f-2b7e6d1c4a90";
     String unknown = "0d9b7e3a-1f2c-4b5d-8e6f-7a8b9c0d1e2f";
     registry.create(known, System.currentTimeMillis(), System.currentTimeMillis() + 60_000);
-    queue.addIfRegistered(registry, known, message(CallbackRegistry.connectionId(known), "warm-up"), 1000).join();
+    CallbackQueue callbacks = CallbackQueue.over(queue, registry);
+    callbacks.addIfRegistered(known, message(CallbackRegistry.connectionId(known), "warm-up"), 1000).join();
     Inbox inbox = new Inbox();
     MessagePickupRepository holder = queue.openRepository();
     holder.addMessagesReceivedListener(inbox);
 
     Map<String, Long> offline = during(() -> {
-      queue.addIfRegistered(registry, unknown, message(CallbackRegistry.connectionId(unknown), "n"), 1000).join();
-      queue.addIfRegistered(registry, known, message(CallbackRegistry.connectionId(known), "n"), 1000).join();
-      queue.addIfRegistered(registry, known, message(CallbackRegistry.connectionId(known), "n"), 1).join();
+      callbacks.addIfRegistered(unknown, message(CallbackRegistry.connectionId(unknown), "n"), 1000).join();
+      callbacks.addIfRegistered(known, message(CallbackRegistry.connectionId(known), "n"), 1000).join();
+      callbacks.addIfRegistered(known, message(CallbackRegistry.connectionId(known), "n"), 1).join();
     });
     holder.addLiveSession(new AddLiveSessionOptions(CallbackRegistry.connectionId(known), "s1")).join();
     Map<String, Long> live = during(() ->
-        queue.addIfRegistered(registry, known, message(CallbackRegistry.connectionId(known), "n"), 1000).join());
+        callbacks.addIfRegistered(known, message(CallbackRegistry.connectionId(known), "n"), 1000).join());
     inbox.next();
 
     assertEquals(Map.of("evalsha", 3L), offline);

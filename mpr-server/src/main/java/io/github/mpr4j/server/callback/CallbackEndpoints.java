@@ -15,7 +15,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.github.mpr4j.core.CallbackAdd;
+import io.github.mpr4j.core.callback.CallbackAdd;
 import io.github.mpr4j.protocol.EncryptedMessage;
 import io.github.mpr4j.protocol.MprRpcException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.github.mpr4j.server.callback;
 
-import io.github.mpr4j.core.PickupQueue;
-import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackQueue;
+import io.github.mpr4j.core.callback.CallbackRegistry;
 import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.PushRequest;
 import io.github.mpr4j.server.CallbackConfig;
@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The callback gateway of one server instance, as the server sees it: built over the pickup queue and a
- * {@link CallbackRegistry}, it answers every HTTP request under {@value #PATH_PREFIX} on APP_PORT (the
+ * The callback gateway of one server instance, as the server sees it: built over the core's {@link
+ * CallbackQueue} (the pickup queue and the {@link CallbackRegistry}), it answers every HTTP request under {@value #PATH_PREFIX} on APP_PORT (the
  * backends' POSTs, the browser's script and service worker, the demo page) and upgrades {@code GET
  * /callback/ws} to the browser's WebSocket. The clientId {@code C} is the queue's connection {@value
  * #CONNECTION_PREFIX}{@code C} (docs/callback-gateway.md).
@@ -38,18 +38,18 @@ public final class CallbackGateway implements AutoCloseable {
   /**
    * Builds a gateway; {@link #start} starts its timers. It closes the registry when it is closed.
    *
-   * @param queue the pickup queue that holds the notifications
-   * @param registry the registrations, shared by every instance that serves the same browsers
+   * @param callbacks the pickup queue that holds the notifications, and the registrations, shared by every
+   *     instance that serves the same browsers
    * @param config the gateway's settings
    * @param metrics what it counts
    * @param push the notifier that sends Web Push when {@code config.webPush()} is set; may be null otherwise
    * @return the gateway, not started
    */
-  public static CallbackGateway build(PickupQueue queue, CallbackRegistry registry, CallbackConfig config,
-      CallbackMetrics metrics, PushNotifier push) {
-    return new CallbackGateway(new GatewayCore(Objects.requireNonNull(queue, "queue"),
-        Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(config, "config"), Clock.systemUTC(),
-        Objects.requireNonNull(metrics, "metrics"), push));
+  public static CallbackGateway build(CallbackQueue callbacks, CallbackConfig config, CallbackMetrics metrics,
+      PushNotifier push) {
+    return new CallbackGateway(new GatewayCore(Objects.requireNonNull(callbacks, "callbacks"),
+        Objects.requireNonNull(config, "config"), Clock.systemUTC(), Objects.requireNonNull(metrics, "metrics"),
+        push));
   }
 
   /**

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mpr4j.core.CallbackAdd;
-import io.github.mpr4j.core.PickupQueue;
-import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackAdd;
+import io.github.mpr4j.core.callback.CallbackQueue;
+import io.github.mpr4j.core.callback.CallbackRegistry;
 import io.github.mpr4j.core.spi.PushNotifier;
 import io.github.mpr4j.core.spi.PushRequest;
 import io.github.mpr4j.protocol.AddMessageOptions;
@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * The callback gateway's logic over the pickup queue: a clientId is the connection
  * {@value #NAMESPACE}{@code clientId} of the same queue, a notification is a message in it (payload
  * {@code {"data":<body>}}), a browser socket is a holder with a live session on it, and an ack removes
- * messages. Registrations live in a {@link CallbackRegistry}. A POST is one {@link
- * PickupQueue#addIfRegistered}; the registry's other calls (create, touch, sweep) run on this gateway's
+ * messages. Registrations live in a {@link CallbackRegistry}, reached through the core's one entry point, a
+ * {@link CallbackQueue}. A POST is one {@link CallbackQueue#addIfRegistered}; the registry's other calls (create, touch, sweep) run on this gateway's
  * small executor; nothing blocks an event loop.
  */
 final class GatewayCore implements AutoCloseable {
@@ -63,7 +63,7 @@ final class GatewayCore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final CallbackConfig config;
-  private final PickupQueue queue;
+  private final CallbackQueue callbacks;
   private final CallbackRegistry registry;
   private final MessagePickupRepository backend;
   private final Supplier<MessagePickupRepository> holders;
@@ -98,20 +98,20 @@ final class GatewayCore implements AutoCloseable {
    * A gateway with its own small pool for registry calls; {@code push} sends Web Push (when {@code
    * config.webPush()} is set) and may be null otherwise. Its timers (touches, sweeps) run from {@link #start}.
    */
-  GatewayCore(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, CallbackMetrics metrics,
+  GatewayCore(CallbackQueue callbacks, CallbackConfig config, Clock clock, CallbackMetrics metrics,
       PushNotifier push) {
-    this(queue, registry, config, clock, metrics, push, null);
+    this(callbacks, config, clock, metrics, push, null);
   }
 
   /** With the executor of registry calls (tests: the caller's thread), or null for the gateway's own pool. */
-  GatewayCore(PickupQueue queue, CallbackRegistry registry, CallbackConfig config, Clock clock, CallbackMetrics metrics,
+  GatewayCore(CallbackQueue callbacks, CallbackConfig config, Clock clock, CallbackMetrics metrics,
       PushNotifier push, Executor registryCalls) {
     this.push = config.webPush() == null ? null : push;
     this.config = config;
-    this.queue = queue;
-    this.registry = registry;
-    this.backend = queue.openRepository();
-    this.holders = queue::openRepository;
+    this.callbacks = callbacks;
+    this.registry = callbacks.registry();
+    this.backend = callbacks.openRepository();
+    this.holders = callbacks::openRepository;
     this.clock = clock;
     this.metrics = metrics;
     this.limiter = new RegistrationLimiter(config.registrationsPerMinute(), clock);
@@ -272,10 +272,10 @@ final class GatewayCore implements AutoCloseable {
 
   /**
    * Stores a notification for a client and tells whether a browser held it live: one {@link
-   * PickupQueue#addIfRegistered} (on Redis one atomic script call; no thread waits for it).
+   * CallbackQueue#addIfRegistered} (on Redis one atomic script call; no thread waits for it).
    */
   CompletableFuture<CallbackAdd> post(String clientId, EncryptedMessage payload) {
-    return queue.addIfRegistered(registry, clientId,
+    return callbacks.addIfRegistered(clientId,
         AddMessageOptions.of(connectionId(clientId), List.of(RECIPIENT), payload), config.maxPending())
         .thenApply(added -> {
           if (added.messageId() != null) {
@@ -546,7 +546,7 @@ final class GatewayCore implements AutoCloseable {
     }
     backend.close();
     try {
-      registry.close();
+      callbacks.close();
     } catch (Exception e) {
       log.warn("closing the callback registry failed: {}", e.toString());
     }

@@ -5,13 +5,14 @@ import io.github.mpr4j.core.mongo.MongoQueueStores;
 import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.tiering.TieredStores;
 import io.github.mpr4j.core.spi.Backend;
-import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackQueue;
+import io.github.mpr4j.core.callback.CallbackRegistry;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.push.PushDeduplicator;
 import io.github.mpr4j.push.PushService;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.callback.CallbackRegistries;
 import io.github.mpr4j.core.embedded.EmbeddedStoreSettings;
 import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
@@ -123,7 +124,8 @@ public final class ServerRuntime {
       wsChannel = bind("WS_PORT", config.wsPort(), tls == null ? null : tls::ws,
           new WsChannelInitializer(new TokenVerifier(config.authTokens()), config.callback().allowedOrigins(),
               q::openRepository, RpcLimits.of(config, CallbackGateway.CONNECTION_PREFIX), connections, metrics));
-      CallbackGateway gateway = CallbackGateway.build(q, openCallbackRegistry(), config.callback(), metrics, push);
+      CallbackGateway gateway = CallbackGateway.build(CallbackQueue.over(q, openCallbackRegistry()), config.callback(),
+          metrics, push);
       callbackGateway = gateway;
       gateway.start();
       HttpDispatcher routes = OpsEndpoints.addTo(new HttpDispatcher(), () -> queue, metrics)

@@ -1,8 +1,9 @@
 package io.github.mpr4j.server.callback;
 
 import io.github.mpr4j.core.PickupQueue;
-import io.github.mpr4j.core.spi.CallbackRegistry;
-import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.callback.CallbackQueue;
+import io.github.mpr4j.core.callback.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackRegistries;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
@@ -34,7 +35,8 @@ final class TestGateway implements AutoCloseable {
     CallbackConfig d = CallbackConfig.defaults();
     config = new CallbackConfig(keys, d.notificationTtl(), d.idleExpiry(), 100, 2, 2, "https://gw.example",
         new AllowedOrigins(Set.of(ORIGIN)), null, Duration.ZERO, null);
-    core = new GatewayCore(queue, registry, config, Clock.systemUTC(), CallbackMetrics.NONE, null, Runnable::run);
+    core = new GatewayCore(CallbackQueue.over(queue, registry), config, Clock.systemUTC(), CallbackMetrics.NONE, null,
+        Runnable::run);
   }
 
   /** A registered clientId, as a browser's first socket would make. */

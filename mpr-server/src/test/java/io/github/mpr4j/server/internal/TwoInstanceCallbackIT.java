@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.core.spi.DeliveryBus;
 import io.github.mpr4j.core.spi.QueueStore;
-import io.github.mpr4j.core.embedded.CallbackRegistries;
+import io.github.mpr4j.core.callback.CallbackRegistries;
 import io.github.mpr4j.core.embedded.QueueStores;
 import io.github.mpr4j.server.ServerConfig;
 import java.lang.reflect.InvocationTargetException;

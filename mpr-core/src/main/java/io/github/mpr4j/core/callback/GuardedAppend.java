@@ -1,5 +1,6 @@
-package io.github.mpr4j.core.spi;
+package io.github.mpr4j.core.callback;
 
+import io.github.mpr4j.core.spi.LiveSession;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
-package io.github.mpr4j.core.spi;
+package io.github.mpr4j.core.callback;
 
+import io.github.mpr4j.core.spi.Backend;
 import java.util.List;
 import java.util.Map;
 
@@ -23,9 +24,9 @@ import java.util.Map;
  * </ul>
  *
  * <p>Calls may block on I/O unless {@link #isNonBlocking()}; the gateway calls them on its own executor,
- * never on an event loop. A POST's check of its registration goes through {@code
- * PickupQueue.addIfRegistered}, which checks, counts and appends in one atomic step when the queue's backend
- * also keeps the registrations (its {@link CallbackStore}, {@link Backend#callbacks()}).
+ * never on an event loop. A POST's check of its registration goes through {@link
+ * CallbackQueue#addIfRegistered}, which checks, counts and appends in one atomic step when the queue's
+ * backend also keeps the registrations (its {@link CallbackStore}, {@link Backend#callbacks()}).
  */
 public interface CallbackRegistry extends AutoCloseable {
 

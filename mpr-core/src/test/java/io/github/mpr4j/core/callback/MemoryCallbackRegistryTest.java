@@ -1,6 +1,5 @@
-package io.github.mpr4j.core.embedded;
+package io.github.mpr4j.core.callback;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
 
 class MemoryCallbackRegistryTest extends CallbackRegistryContract {
   @Override

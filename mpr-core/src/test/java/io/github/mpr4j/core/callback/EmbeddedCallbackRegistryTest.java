@@ -1,10 +1,9 @@
-package io.github.mpr4j.core.embedded;
+package io.github.mpr4j.core.callback;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

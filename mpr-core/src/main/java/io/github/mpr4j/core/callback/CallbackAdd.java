@@ -1,10 +1,9 @@
-package io.github.mpr4j.core;
+package io.github.mpr4j.core.callback;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
 import java.util.Objects;
 
 /**
- * The outcome of {@link PickupQueue#addIfRegistered}.
+ * The outcome of {@link CallbackQueue#addIfRegistered}.
  *
  * @param status what happened to the message
  * @param messageId the id of the stored message; {@code null} when it was not stored

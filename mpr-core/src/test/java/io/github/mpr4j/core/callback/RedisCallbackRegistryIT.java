@@ -1,9 +1,8 @@
-package io.github.mpr4j.core.embedded;
+package io.github.mpr4j.core.callback;
 
 import io.github.mpr4j.core.redis.RedisBackend;
 import io.github.mpr4j.core.redis.RedisServers;
 import io.github.mpr4j.core.redis.RedisSettings;
-import io.github.mpr4j.core.spi.CallbackRegistry;
 import org.junit.jupiter.api.AfterEach;
 
 /** The registry contract on a Redis Cluster (its keys are spread over the nodes). */

@@ -1,5 +1,8 @@
-package io.github.mpr4j.core.spi;
+package io.github.mpr4j.core.callback;
 
+import io.github.mpr4j.core.spi.Backend;
+import io.github.mpr4j.core.spi.QueueStore;
+import io.github.mpr4j.core.spi.StoredMessage;
 import java.util.concurrent.CompletableFuture;
 
 /**

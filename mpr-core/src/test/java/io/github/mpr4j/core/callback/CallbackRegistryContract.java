@@ -1,10 +1,9 @@
-package io.github.mpr4j.core.embedded;
+package io.github.mpr4j.core.callback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;

@@ -1,6 +1,5 @@
-package io.github.mpr4j.core.embedded;
+package io.github.mpr4j.core.callback;
 
-import io.github.mpr4j.core.spi.CallbackRegistry;
 import java.nio.file.Path;
 
 /** Factories of the built-in {@link CallbackRegistry} implementations. */
