@@ -1,8 +1,8 @@
 package io.github.mpr4j.core.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.mpr4j.core.embedded.CallbackRegistryContract;
-import io.github.mpr4j.core.spi.CallbackRegistry;
+import io.github.mpr4j.core.callback.CallbackRegistryContract;
+import io.github.mpr4j.core.callback.CallbackRegistry;
 import org.junit.jupiter.api.AfterEach;
 
 /** The registry contract on a real PostgreSQL, each test on a database of its own. */
