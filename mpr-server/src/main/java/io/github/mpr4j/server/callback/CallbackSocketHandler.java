@@ -134,9 +134,13 @@ final class CallbackSocketHandler extends ChannelInboundHandlerAdapter implement
       return;
     }
     String connectionId = GatewayCore.connectionId(id);
-    write(GatewayCore.registeredFrame(id, gateway.callbackUrl(id, host)));
+    // told only once its session is live: a backend may POST the moment the browser knows its clientId, and
+    // that notification must be delivered live, not left pending for the backlog
     h.addLiveSession(new AddLiveSessionOptions(connectionId, sessionId))
-        .thenCompose(v -> sendBacklog(h, connectionId, 0))
+        .thenCompose(v -> {
+          write(GatewayCore.registeredFrame(id, gateway.callbackUrl(id, host)));
+          return sendBacklog(h, connectionId, 0);
+        })
         .whenComplete((v, e) -> {
           if (e != null) {
             log.debug("callback socket {}: backlog failed: {}", channel, e.toString());

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mpr4j.core.callback.CallbackAdd;
+import io.github.mpr4j.core.spi.LiveSession;
+import io.github.mpr4j.core.spi.LiveSessions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -22,7 +24,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -106,6 +110,55 @@ class CallbackSocketHandlerTest {
       out.add(f.get("data").toString());
     }
     return out;
+  }
+
+  @Test
+  void the_registered_frame_waits_for_the_sockets_live_session() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    LiveSessions local = LiveSessions.local();
+    LiveSessions gated = new LiveSessions() {
+      @Override
+      public Optional<LiveSession> put(LiveSession session) {
+        try {
+          gate.await(20, TimeUnit.SECONDS); // a slow store: the session is not live until the gate opens
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return local.put(session);
+      }
+
+      @Override
+      public Optional<LiveSession> remove(String connectionId, String sessionId, String holderId) {
+        return local.remove(connectionId, sessionId, holderId);
+      }
+
+      @Override
+      public Optional<LiveSession> get(String connectionId) {
+        return local.get(connectionId);
+      }
+    };
+    try (TestGateway slow = new TestGateway(List.of(), gated)) {
+      CallbackSocketHandler handler = new CallbackSocketHandler(slow.core,
+          new WebSocketServerHandshaker13("ws://gw.example/callback/ws", CallbackEndpoints.SUBPROTOCOL,
+              WebSocketDecoderConfig.newBuilder().build()), null, "gw.example", "192.0.2.7", null);
+      EmbeddedChannel ch = new EmbeddedChannel(handler);
+      channels.add(ch);
+      handler.start(ch);
+      Thread.sleep(200); // time for a frame written before the session to reach the channel's tasks
+
+      assertEquals(List.of(), frames(ch), "no registered frame while the session is not live");
+
+      gate.countDown();
+      List<JsonNode> seen = new ArrayList<>();
+      for (int i = 0; i < 200 && seen.isEmpty(); i++) { // bounded: 200 x 25 ms
+        Thread.sleep(25);
+        seen.addAll(frames(ch));
+      }
+      assertEquals(1, seen.size(), seen.toString());
+      assertEquals("registered", seen.get(0).get("type").asText());
+      String clientId = seen.get(0).get("clientId").asText();
+      assertTrue(local.get(GatewayCore.connectionId(clientId)).isPresent(), "its session is live when it is told");
+    }
   }
 
   @Test

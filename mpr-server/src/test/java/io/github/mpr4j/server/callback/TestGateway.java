@@ -4,6 +4,7 @@ import io.github.mpr4j.core.PickupQueue;
 import io.github.mpr4j.core.callback.CallbackQueue;
 import io.github.mpr4j.core.callback.CallbackRegistry;
 import io.github.mpr4j.core.callback.CallbackRegistries;
+import io.github.mpr4j.core.spi.LiveSessions;
 import io.github.mpr4j.protocol.AddLiveSessionOptions;
 import io.github.mpr4j.protocol.GetAvailableMessageCountOptions;
 import io.github.mpr4j.protocol.MessagePickupRepository;
@@ -25,13 +26,19 @@ final class TestGateway implements AutoCloseable {
   static final String KEY = "backend-key-1";
   static final String ORIGIN = "https://app.example";
 
-  final PickupQueue queue = PickupQueue.builder().build();
+  final PickupQueue queue;
   final CallbackRegistry registry = CallbackRegistries.inMemory();
   final CallbackConfig config;
   final GatewayCore core;
 
   /** Bodies up to 100 bytes, two pending notifications per browser, two registrations per minute. */
   TestGateway(List<String> keys) {
+    this(keys, LiveSessions.local());
+  }
+
+  /** The same, over the given live sessions (a gated one, to hold a socket's session back). */
+  TestGateway(List<String> keys, LiveSessions liveSessions) {
+    queue = PickupQueue.builder().liveSessions(liveSessions).build();
     CallbackConfig d = CallbackConfig.defaults();
     config = new CallbackConfig(keys, d.notificationTtl(), d.idleExpiry(), 100, 2, 2, "https://gw.example",
         new AllowedOrigins(Set.of(ORIGIN)), null, Duration.ZERO, null);
