@@ -1,13 +1,10 @@
 package io.github.mpr4j.core.mongo;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.github.mpr4j.core.spi.StoredMessage;
 import io.github.mpr4j.protocol.EncryptedMessage;
-import java.util.function.Function;
 import org.bson.Document;
 import org.bson.types.Binary;
 
@@ -43,21 +40,6 @@ final class MessageDocuments {
   static final String WRITTEN = "w";
 
   private MessageDocuments() {}
-
-  /**
-   * Connects, checks that MongoDB answers, and opens what {@code open} builds on the client; closes the
-   * client when either fails.
-   */
-  static <T> T connect(MongoSettings settings, Function<MongoClient, T> open) {
-    MongoClient client = MongoClients.create(settings.clientSettings());
-    try {
-      client.getDatabase(settings.database()).runCommand(new Document("ping", 1));
-      return open.apply(client);
-    } catch (RuntimeException e) {
-      client.close();
-      throw e;
-    }
-  }
 
   /**
    * Creates the indexes the queries of a message collection need, when missing: by connection and order

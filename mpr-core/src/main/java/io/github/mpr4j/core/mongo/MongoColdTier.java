@@ -34,7 +34,6 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
-import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -53,7 +52,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -66,20 +64,17 @@ final class MongoColdTier implements ColdTier {
   /** Copies a take may see: not backups, except those a mover is moving (they carry a token). */
   private static final Bson MAY_BE_VISIBLE = or(exists(BACKUP, false), exists(TOKEN, true));
 
-  private final MongoSettings settings;
-  private final MongoClient client;
+  private final MongoConnection connection;
   private final MongoCollection<Document> messages;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private MongoColdTier(MongoSettings settings, MongoClient client) {
-    this.settings = settings;
-    this.client = client;
-    this.messages = client.getDatabase(settings.database()).getCollection(settings.collectionPrefix() + "tier_messages");
+  private MongoColdTier(MongoConnection connection) {
+    this.connection = connection;
+    this.messages = connection.collection("tier_messages");
   }
 
   static MongoColdTier connect(MongoSettings settings) {
-    return MessageDocuments.connect(settings, client -> {
-      MongoColdTier cold = new MongoColdTier(settings, client);
+    return MongoConnection.open(settings, connection -> {
+      MongoColdTier cold = new MongoColdTier(connection);
       MessageDocuments.createIndexes(cold.messages, false);
       cold.messages.createIndex(Indexes.ascending(BACKUP, WRITTEN), new IndexOptions().name("b_w"));
       return cold;
@@ -325,19 +320,17 @@ final class MongoColdTier implements ColdTier {
 
   @Override
   public boolean isReady() {
-    return !closed.get() && client.getClusterDescription().hasWritableServer();
+    return connection.isReady();
   }
 
   @Override
   public String describe() {
-    return settings.describe();
+    return connection.describe();
   }
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      client.close();
-    }
+    connection.close();
   }
 
   // ---- documents ----

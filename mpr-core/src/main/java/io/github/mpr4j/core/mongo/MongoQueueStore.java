@@ -27,9 +27,7 @@ import static io.github.mpr4j.core.mongo.MessageDocuments.number;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
-import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import io.github.mpr4j.core.spi.QueueStore;
@@ -43,7 +41,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -56,22 +53,19 @@ import org.bson.conversions.Bson;
 final class MongoQueueStore implements QueueStore {
   private static final int DUPLICATE_KEY = 11000;
 
-  private final MongoSettings settings;
-  private final MongoClient client;
+  private final MongoConnection connection;
   private final MongoCollection<Document> messages;
   private final MongoCollection<Document> counters;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private MongoQueueStore(MongoSettings settings, MongoClient client, MongoDatabase db) {
-    this.settings = settings;
-    this.client = client;
-    this.messages = db.getCollection(settings.collectionPrefix() + "messages");
-    this.counters = db.getCollection(settings.collectionPrefix() + "counters");
+  private MongoQueueStore(MongoConnection connection) {
+    this.connection = connection;
+    this.messages = connection.collection("messages");
+    this.counters = connection.collection("counters");
   }
 
   static MongoQueueStore connect(MongoSettings settings) {
-    return MessageDocuments.connect(settings, client -> {
-      MongoQueueStore store = new MongoQueueStore(settings, client, client.getDatabase(settings.database()));
+    return MongoConnection.open(settings, connection -> {
+      MongoQueueStore store = new MongoQueueStore(connection);
       MessageDocuments.createIndexes(store.messages, true);
       return store;
     });
@@ -257,19 +251,17 @@ final class MongoQueueStore implements QueueStore {
 
   @Override
   public boolean isReady() {
-    return !closed.get() && client.getClusterDescription().hasWritableServer();
+    return connection.isReady();
   }
 
   @Override
   public String describe() {
-    return settings.describe();
+    return connection.describe();
   }
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      client.close();
-    }
+    connection.close();
   }
 
   private static String newToken() {
