@@ -36,10 +36,14 @@ final class Instances implements AutoCloseable {
   /** How long an expired instance's row and sessions stay before the beat deletes them. */
   static final Duration FORGET_AFTER = Duration.ofMinutes(10);
 
-  private static final String BEAT = "WITH old AS (SELECT expires_at FROM mpr_instances WHERE instance_id = ?"
-      + " FOR UPDATE) INSERT INTO mpr_instances (instance_id, expires_at) VALUES (?, now() + ?::bigint * interval"
-      + " '1 millisecond') ON CONFLICT (instance_id) DO UPDATE SET expires_at = EXCLUDED.expires_at"
-      + " RETURNING (SELECT expires_at > now() FROM old)";
+  /**
+   * The row before the beat, locked: read by a statement of its own, because a {@code SELECT ... FOR UPDATE}
+   * in a CTE of the upsert is only evaluated when RETURNING reads it, after the upsert changed the row in the
+   * same command, so the lock skips the row and the beat always found it gone.
+   */
+  private static final String BEFORE = "SELECT expires_at > now() FROM mpr_instances WHERE instance_id = ? FOR UPDATE";
+  private static final String BEAT = "INSERT INTO mpr_instances (instance_id, expires_at) VALUES (?, now() + ?::bigint"
+      + " * interval '1 millisecond') ON CONFLICT (instance_id) DO UPDATE SET expires_at = EXCLUDED.expires_at";
   private static final String FORGET = "WITH gone AS (DELETE FROM mpr_instances WHERE expires_at < now() - ?::bigint"
       + " * interval '1 millisecond' RETURNING instance_id) DELETE FROM mpr_live_sessions WHERE instance_id IN"
       + " (SELECT instance_id FROM gone)";
@@ -99,14 +103,34 @@ final class Instances implements AutoCloseable {
   private void beat() throws SQLException {
     boolean lapsed;
     try (Connection c = pool.getConnection()) {
-      try (PreparedStatement s = c.prepareStatement(BEAT)) {
-        s.setString(1, instanceId);
-        s.setString(2, instanceId);
-        s.setLong(3, ttlMillis);
-        try (ResultSet r = s.executeQuery()) {
-          r.next();
-          boolean wasAlive = r.getBoolean(1);
-          lapsed = started && !wasAlive;
+      c.setAutoCommit(false);
+      try {
+        boolean wasAlive;
+        try (PreparedStatement s = c.prepareStatement(BEFORE)) {
+          s.setString(1, instanceId);
+          try (ResultSet r = s.executeQuery()) {
+            wasAlive = r.next() && r.getBoolean(1);
+          }
+        }
+        try (PreparedStatement s = c.prepareStatement(BEAT)) {
+          s.setString(1, instanceId);
+          s.setLong(2, ttlMillis);
+          s.executeUpdate();
+        }
+        c.commit();
+        lapsed = started && !wasAlive;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      } finally {
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+          // a broken connection: the pool drops it, and the failure that matters is already thrown
         }
       }
       try (PreparedStatement s = c.prepareStatement(FORGET)) {

@@ -141,11 +141,12 @@ final class PostgresBackend implements Backend {
     c.setPoolName("mpr-postgres");
     c.setMaximumPoolSize(s.poolSize());
     c.setMinimumIdle(Math.min(2, s.poolSize()));
-    c.setConnectionTimeout(Math.max(250, s.statementTimeout().toMillis()));
+    c.setConnectionTimeout(Math.max(250, s.connectTimeout().toMillis()));
     c.setValidationTimeout(Math.max(250, Math.min(5_000, s.statementTimeout().toMillis())));
     c.setConnectionInitSql("SET statement_timeout = " + s.statementTimeout().toMillis());
     c.addDataSourceProperty("reWriteBatchedInserts", "true");
-    c.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, s.statementTimeout().toSeconds())));
+    c.addDataSourceProperty("connectTimeout", Long.toString(PostgresSettings.driverSeconds(s.connectTimeout())));
+    c.addDataSourceProperty("socketTimeout", Long.toString(PostgresSettings.driverSeconds(s.socketTimeout())));
     c.addDataSourceProperty("ApplicationName", "mpr");
     return c;
   }
@@ -158,7 +159,7 @@ final class PostgresBackend implements Backend {
     if (s.password() != null) {
       p.setProperty("password", s.password());
     }
-    p.setProperty("connectTimeout", Long.toString(Math.max(1, s.statementTimeout().toSeconds())));
+    p.setProperty("connectTimeout", Long.toString(PostgresSettings.driverSeconds(s.connectTimeout())));
     p.setProperty("ApplicationName", "mpr-listen");
     return p;
   }

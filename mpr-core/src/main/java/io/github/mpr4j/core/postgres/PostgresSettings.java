@@ -17,9 +17,14 @@ import java.util.Objects;
  * @param poolSize the most connections the pool opens
  * @param statementTimeout the bound on one statement ({@code statement_timeout}) and on waiting for a pooled
  *     connection: a call made while PostgreSQL is unreachable or stuck fails within about this time
+ * @param connectTimeout the bound on opening a connection (the driver's {@code connectTimeout}, whole seconds)
+ *     and on waiting for one from the pool, or {@code null} for {@link #connectTimeout()}'s default
+ * @param socketTimeout the bound on waiting for any reply of the server (the driver's {@code socketTimeout},
+ *     whole seconds): a call to a server that hangs (stopped, not dead) fails within about this time; or
+ *     {@code null} for {@link #socketTimeout()}'s default
  */
 public record PostgresSettings(String jdbcUrl, String user, String password, int poolSize,
-    Duration statementTimeout) {
+    Duration statementTimeout, Duration connectTimeout, Duration socketTimeout) {
 
   /** The default most connections: enough for the worker threads' group commits and the takes beside them. */
   public static final int DEFAULT_POOL_SIZE = 16;
@@ -39,6 +44,51 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
     if (statementTimeout.toMillis() < 1) {
       throw new IllegalArgumentException("statementTimeout must be at least 1 ms");
     }
+    if (connectTimeout != null && connectTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("connectTimeout must be at least 1 ms");
+    }
+    if (socketTimeout != null && socketTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("socketTimeout must be at least 1 ms");
+    }
+  }
+
+  /**
+   * Settings whose connect and socket timeouts are derived from the statement timeout.
+   *
+   * @param jdbcUrl a JDBC URL without credentials
+   * @param user the user, or {@code null}
+   * @param password the password, or {@code null}
+   * @param poolSize the most connections the pool opens
+   * @param statementTimeout the bound on one statement
+   */
+  public PostgresSettings(String jdbcUrl, String user, String password, int poolSize, Duration statementTimeout) {
+    this(jdbcUrl, user, password, poolSize, statementTimeout, null, null);
+  }
+
+  /**
+   * The bound on opening a connection: as set, else the statement timeout (at least 1 s).
+   *
+   * @return the connect timeout
+   */
+  @Override
+  public Duration connectTimeout() {
+    return connectTimeout != null ? connectTimeout : max(Duration.ofSeconds(1), statementTimeout);
+  }
+
+  /**
+   * The bound on waiting for a reply of the server: as set, else the statement timeout plus 2 s, so that a
+   * statement that runs long gets PostgreSQL's own timeout error first, and only a server that does not
+   * answer at all is given up on.
+   *
+   * @return the socket timeout
+   */
+  @Override
+  public Duration socketTimeout() {
+    return socketTimeout != null ? socketTimeout : statementTimeout.plusSeconds(2);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /**
@@ -96,7 +146,7 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
    * @return the new settings
    */
   public PostgresSettings withPoolSize(int size) {
-    return new PostgresSettings(jdbcUrl, user, password, size, statementTimeout);
+    return new PostgresSettings(jdbcUrl, user, password, size, statementTimeout, connectTimeout, socketTimeout);
   }
 
   /**
@@ -106,7 +156,34 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
    * @return the new settings
    */
   public PostgresSettings withStatementTimeout(Duration timeout) {
-    return new PostgresSettings(jdbcUrl, user, password, poolSize, timeout);
+    return new PostgresSettings(jdbcUrl, user, password, poolSize, timeout, connectTimeout, socketTimeout);
+  }
+
+  /**
+   * These settings with another connect timeout.
+   *
+   * @param timeout at least 1 ms (the driver rounds it up to whole seconds)
+   * @return the new settings
+   */
+  public PostgresSettings withConnectTimeout(Duration timeout) {
+    return new PostgresSettings(jdbcUrl, user, password, poolSize, statementTimeout,
+        Objects.requireNonNull(timeout, "timeout"), socketTimeout);
+  }
+
+  /**
+   * These settings with another socket timeout.
+   *
+   * @param timeout at least 1 ms (the driver rounds it up to whole seconds)
+   * @return the new settings
+   */
+  public PostgresSettings withSocketTimeout(Duration timeout) {
+    return new PostgresSettings(jdbcUrl, user, password, poolSize, statementTimeout, connectTimeout,
+        Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /** Whole seconds for the driver, rounded up (at least 1). */
+  static long driverSeconds(Duration d) {
+    return Math.max(1, (d.toMillis() + 999) / 1000);
   }
 
   /** The settings with the password masked, and the URL without its query (which may carry one). */
@@ -115,6 +192,7 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
     int q = jdbcUrl.indexOf('?');
     return "PostgresSettings[jdbcUrl=" + (q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?...") + ", user=" + user
         + ", password=" + (password == null ? "none" : "****") + ", poolSize=" + poolSize
-        + ", statementTimeout=" + statementTimeout + "]";
+        + ", statementTimeout=" + statementTimeout + ", connectTimeout=" + connectTimeout()
+        + ", socketTimeout=" + socketTimeout() + "]";
   }
 }

@@ -276,4 +276,18 @@ class PostgresInstancesIT {
     assertEquals(id, inboxB.next().messages().get(0).id());
     assertTrue(inboxA.received.isEmpty());
   }
+
+  @Test
+  void a_heartbeat_renewed_in_time_never_counts_as_lapsed() throws Exception {
+    List<String> lapses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (com.zaxxer.hikari.HikariDataSource pool = PgTestPool.migrated(url, 2);
+        Instances beat = new Instances(pool, new Health("test"), "instance-in-time", Duration.ofMillis(600))) {
+      beat.held(new LiveSession("c9", "s9", "instance-in-time", "holder-9"));
+      beat.onRestored(s -> lapses.add(s.connectionId()));
+      beat.start();
+      Thread.sleep(1_500); // about seven beats, each one well within the time to live of the one before
+
+      assertEquals(List.of(), lapses, "beats taken as lapsed");
+    }
+  }
 }

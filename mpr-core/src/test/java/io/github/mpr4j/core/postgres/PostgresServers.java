@@ -245,6 +245,31 @@ public final class PostgresServers {
       }
     }
 
+    /** Stops the postmaster and every backend with SIGSTOP: the server hangs (its sockets stay open); {@link #resume()}. */
+    public void pause() {
+      signalAll("STOP");
+    }
+
+    /** Continues a server {@link #pause() paused} (SIGCONT to the postmaster and its backends). */
+    public void resume() {
+      signalAll("CONT");
+    }
+
+    private void signalAll(String name) {
+      try {
+        long pid = postmasterPid();
+        List<String> command = new ArrayList<>(List.of("kill", "-" + name, Long.toString(pid)));
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> command.add(Long.toString(d.pid()))));
+        Process k = new ProcessBuilder(command).redirectErrorStream(true).start();
+        k.getInputStream().readAllBytes();
+        k.waitFor(10, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
     private void signal(String name) {
       try {
         Process k = new ProcessBuilder("kill", "-" + name, Long.toString(postmasterPid())).redirectErrorStream(true)

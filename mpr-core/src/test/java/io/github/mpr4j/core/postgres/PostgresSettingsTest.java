@@ -70,4 +70,18 @@ class PostgresSettingsTest {
     assertThrows(IllegalArgumentException.class, () -> s.withPoolSize(0));
     assertThrows(IllegalArgumentException.class, () -> s.withStatementTimeout(Duration.ZERO));
   }
+
+  @Test
+  void connect_and_socket_timeouts_follow_the_statement_timeout_until_set() {
+    PostgresSettings s = PostgresSettings.of("postgresql://u@h/db").withStatementTimeout(Duration.ofMillis(500));
+    assertEquals(Duration.ofSeconds(1), s.connectTimeout());
+    assertEquals(Duration.ofMillis(2_500), s.socketTimeout());
+    assertEquals(3, PostgresSettings.driverSeconds(s.socketTimeout()), "whole seconds for the driver, rounded up");
+
+    PostgresSettings set = s.withConnectTimeout(Duration.ofSeconds(4)).withSocketTimeout(Duration.ofSeconds(9))
+        .withStatementTimeout(Duration.ofSeconds(2)).withPoolSize(3);
+    assertEquals(Duration.ofSeconds(4), set.connectTimeout());
+    assertEquals(Duration.ofSeconds(9), set.socketTimeout());
+    assertThrows(IllegalArgumentException.class, () -> s.withSocketTimeout(Duration.ZERO));
+  }
 }
