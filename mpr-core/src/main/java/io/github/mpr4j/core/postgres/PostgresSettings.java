@@ -6,6 +6,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to reach PostgreSQL. Immutable; start from {@link #of(String)} and change settings with the
@@ -18,8 +19,8 @@ import java.util.Objects;
  * @param statementTimeout the bound on one statement ({@code statement_timeout}) and on waiting for a pooled
  *     connection: a call made while PostgreSQL is unreachable or stuck fails within about this time
  */
-public record PostgresSettings(String jdbcUrl, String user, String password, int poolSize,
-    Duration statementTimeout) {
+public record PostgresSettings(String jdbcUrl, @Nullable String user, @Nullable String password,
+    int poolSize, Duration statementTimeout) {
 
   /** The default most connections: enough for the worker threads' group commits and the takes beside them. */
   public static final int DEFAULT_POOL_SIZE = 16;
