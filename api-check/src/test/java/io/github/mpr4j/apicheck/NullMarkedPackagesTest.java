@@ -37,9 +37,7 @@ class NullMarkedPackagesTest {
       "io.github.mpr4j.push",
       "io.github.mpr4j.server",
       "io.github.mpr4j.server.callback",
-      "io.github.mpr4j.server.testing",
-      "io.github.mpr4j.core.mongo",
-      "io.github.mpr4j.core.tiering");
+      "io.github.mpr4j.server.testing");
 
   static List<String> publishedModules() throws IOException {
     return PublicApiTest.publishedModules();
