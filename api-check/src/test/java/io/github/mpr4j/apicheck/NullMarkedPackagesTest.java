@@ -33,7 +33,6 @@ class NullMarkedPackagesTest {
    */
   private static final Set<String> NOT_YET_MARKED = Set.of(
       "io.github.mpr4j.core.callback",
-      "io.github.mpr4j.core.embedded",
       "io.github.mpr4j.push",
       "io.github.mpr4j.server",
       "io.github.mpr4j.server.callback",
