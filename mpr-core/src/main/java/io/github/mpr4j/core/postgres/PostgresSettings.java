@@ -6,6 +6,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to reach PostgreSQL. Immutable; start from {@link #of(String)} and change settings with the
@@ -23,8 +24,9 @@ import java.util.Objects;
  *     whole seconds): a call to a server that hangs (stopped, not dead) fails within about this time; or
  *     {@code null} for {@link #socketTimeout()}'s default
  */
-public record PostgresSettings(String jdbcUrl, String user, String password, int poolSize,
-    Duration statementTimeout, Duration connectTimeout, Duration socketTimeout) {
+public record PostgresSettings(String jdbcUrl, @Nullable String user, @Nullable String password,
+    int poolSize, Duration statementTimeout, @Nullable Duration connectTimeout,
+    @Nullable Duration socketTimeout) {
 
   /** The default most connections: enough for the worker threads' group commits and the takes beside them. */
   public static final int DEFAULT_POOL_SIZE = 16;
@@ -61,7 +63,8 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
    * @param poolSize the most connections the pool opens
    * @param statementTimeout the bound on one statement
    */
-  public PostgresSettings(String jdbcUrl, String user, String password, int poolSize, Duration statementTimeout) {
+  public PostgresSettings(String jdbcUrl, @Nullable String user, @Nullable String password, int poolSize,
+      Duration statementTimeout) {
     this(jdbcUrl, user, password, poolSize, statementTimeout, null, null);
   }
 

@@ -34,6 +34,7 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.JedisURIHelper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One instance's connection to Redis, and the pickup queue's {@link Backend} on it: the queues, the
@@ -214,7 +215,7 @@ public final class RedisBackend implements Backend {
   }
 
   @Override
-  public CompletableFuture<Integer> release(String connectionId, Collection<String> messageIds) {
+  public CompletableFuture<Integer> release(String connectionId, @Nullable Collection<String> messageIds) {
     return store.releaseAsync(connectionId, messageIds);
   }
 
@@ -229,7 +230,7 @@ public final class RedisBackend implements Backend {
   }
 
   @Override
-  public CompletableFuture<Integer> count(String connectionId, String recipientDid, long nowMillis) {
+  public CompletableFuture<Integer> count(String connectionId, @Nullable String recipientDid, long nowMillis) {
     return store.countAsync(connectionId, recipientDid, nowMillis);
   }
 
@@ -239,8 +240,8 @@ public final class RedisBackend implements Backend {
   }
 
   @Override
-  public CompletableFuture<Optional<LiveSession>> removeSession(String connectionId, String sessionId,
-      String holderId) {
+  public CompletableFuture<Optional<LiveSession>> removeSession(String connectionId, @Nullable String sessionId,
+      @Nullable String holderId) {
     return sessions.removeAsync(connectionId, sessionId, holderId);
   }
 

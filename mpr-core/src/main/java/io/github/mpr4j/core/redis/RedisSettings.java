@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to reach Redis and how the pickup queue uses it. Immutable; start from {@link #single(URI)} or
@@ -23,7 +24,7 @@ import java.util.Objects;
  * @param instanceTtl how long after an instance stops its heartbeat (it died without closing) other
  *     instances treat its live sessions as gone; it renews its heartbeat every third of this time
  */
-public record RedisSettings(URI uri, List<String> clusterNodes, Map<String, String> natMap, Duration timeout,
+public record RedisSettings(@Nullable URI uri, List<String> clusterNodes, Map<String, String> natMap, Duration timeout,
     int poolSize, String keyPrefix, Duration instanceTtl) {
 
   /** The default bound on one Redis command. */

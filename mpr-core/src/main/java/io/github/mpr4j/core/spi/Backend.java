@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the pickup queue keeps outside itself, behind one asynchronous interface: the queues of every
@@ -66,7 +67,7 @@ public interface Backend extends AutoCloseable {
    * @param messageIds the messages to release, or {@code null} for every message of the connection
    * @return how many messages changed state
    */
-  CompletableFuture<Integer> release(String connectionId, Collection<String> messageIds);
+  CompletableFuture<Integer> release(String connectionId, @Nullable Collection<String> messageIds);
 
   /**
    * {@link QueueStore#remove}.
@@ -94,7 +95,7 @@ public interface Backend extends AutoCloseable {
    * @param nowMillis the current time
    * @return how many messages are pending at {@code nowMillis}
    */
-  CompletableFuture<Integer> count(String connectionId, String recipientDid, long nowMillis);
+  CompletableFuture<Integer> count(String connectionId, @Nullable String recipientDid, long nowMillis);
 
   // ---------------------------------------------------------------- live sessions
 
@@ -114,7 +115,8 @@ public interface Backend extends AutoCloseable {
    * @param holderId remove only a session of this holder ({@code null}: any)
    * @return the session removed, if any
    */
-  CompletableFuture<Optional<LiveSession>> removeSession(String connectionId, String sessionId, String holderId);
+  CompletableFuture<Optional<LiveSession>> removeSession(String connectionId, @Nullable String sessionId,
+      @Nullable String holderId);
 
   /**
    * {@link LiveSessions#get}.

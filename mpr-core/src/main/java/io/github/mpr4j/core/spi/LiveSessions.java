@@ -3,6 +3,7 @@ package io.github.mpr4j.core.spi;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry of live sessions, one per connection at most, shared by every instance that uses it. The
@@ -33,7 +34,7 @@ public interface LiveSessions extends AutoCloseable {
    * @param holderId remove only a session of this holder ({@code null}: any)
    * @return the session removed, if any
    */
-  Optional<LiveSession> remove(String connectionId, String sessionId, String holderId);
+  Optional<LiveSession> remove(String connectionId, @Nullable String sessionId, @Nullable String holderId);
 
   /** The live session of a connection, if any. */
   Optional<LiveSession> get(String connectionId);

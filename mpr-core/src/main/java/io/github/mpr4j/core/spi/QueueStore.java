@@ -3,6 +3,7 @@ package io.github.mpr4j.core.spi;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the messages of every connection are kept, in the order they were appended.
@@ -43,7 +44,7 @@ public interface QueueStore extends AutoCloseable {
    * @param messageIds the messages to release, or {@code null} for every message of the connection
    * @return how many messages changed state
    */
-  int release(String connectionId, Collection<String> messageIds);
+  int release(String connectionId, @Nullable Collection<String> messageIds);
 
   /** Removes the given messages of a connection in any state; unknown ids are ignored. */
   int remove(String connectionId, Collection<String> messageIds);
@@ -52,7 +53,7 @@ public interface QueueStore extends AutoCloseable {
   int removeAll(String connectionId, String recipientDid);
 
   /** Counts the messages of a connection pending at {@code nowMillis}, for one recipient or ({@code null}) all. */
-  int count(String connectionId, String recipientDid, long nowMillis);
+  int count(String connectionId, @Nullable String recipientDid, long nowMillis);
 
   /**
    * Whether every method returns promptly without waiting for I/O (an in-memory store). When the live

@@ -5,6 +5,7 @@ import io.github.mpr4j.protocol.QueuedMessage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message as a {@link QueueStore} keeps it.
@@ -33,7 +34,7 @@ public record StoredMessage(String id, String connectionId, List<String> recipie
   }
 
   /** Whether the message is for {@code recipientDid}; {@code null} matches every message. */
-  public boolean isFor(String recipientDid) {
+  public boolean isFor(@Nullable String recipientDid) {
     return recipientDid == null || recipientDids.contains(recipientDid);
   }
 

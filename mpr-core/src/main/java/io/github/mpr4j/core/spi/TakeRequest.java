@@ -1,6 +1,7 @@
 package io.github.mpr4j.core.spi;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link QueueStore#take} selects and what it does with the selection.
@@ -15,8 +16,8 @@ import java.util.Objects;
  * @param nowMillis the current time: sending messages whose deadline is at or before it are pending
  * @param sendingUntilMillis the visibility deadline given to messages marked sending
  */
-public record TakeRequest(String connectionId, String recipientDid, int limit, long limitBytes, boolean delete,
-    long nowMillis, long sendingUntilMillis) {
+public record TakeRequest(String connectionId, @Nullable String recipientDid, int limit, long limitBytes,
+    boolean delete, long nowMillis, long sendingUntilMillis) {
   public TakeRequest {
     Objects.requireNonNull(connectionId, "connectionId");
     if (limit < 1) {

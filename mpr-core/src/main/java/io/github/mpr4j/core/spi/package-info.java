@@ -7,5 +7,10 @@
  * io.github.mpr4j.core.spi.DeliveryBus}) is adapted to it by the queue, on its own bounded executor, never
  * on a network event loop. Offline recipients are woken through the {@link
  * io.github.mpr4j.core.spi.PushNotifier}. Implementations are thread-safe.
+ *
+ * <p>Types in this package are non-null unless marked {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package io.github.mpr4j.core.spi;
+
+import org.jspecify.annotations.NullMarked;
