@@ -88,6 +88,44 @@ class PostgresInstancesIT {
     }
   }
 
+  /** A lock on {@code mpr_instances} that every beat waits for; releasing it lets the beats through. */
+  private interface HeldHeartbeats extends AutoCloseable {
+    @Override
+    void close() throws SQLException;
+  }
+
+  /**
+   * Holds back the heartbeats of every instance (a beat locks its row, which waits for this table lock, while
+   * plain reads go on) until the row of {@code instanceId} has expired: a pause of that instance, without a
+   * race against its next beat.
+   */
+  private HeldHeartbeats holdHeartbeatsUntilLapsed(String instanceId) throws SQLException, InterruptedException {
+    Connection lock = DriverManager.getConnection(url, "mpr", "");
+    try (Connection probe = DriverManager.getConnection(url, "mpr", "");
+        var lapsed = probe.prepareStatement("SELECT expires_at <= now() FROM mpr_instances WHERE instance_id = ?")) {
+      lock.setAutoCommit(false);
+      try (Statement s = lock.createStatement()) {
+        s.execute("LOCK TABLE mpr_instances IN EXCLUSIVE MODE");
+      }
+      lapsed.setString(1, instanceId);
+      TestFixtures.eventually("the heartbeat of " + instanceId + " has lapsed", () -> {
+        try (var r = lapsed.executeQuery()) {
+          return r.next() && r.getBoolean(1);
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    } catch (SQLException | InterruptedException | RuntimeException | Error e) {
+      lock.close();
+      throw e;
+    }
+    return () -> {
+      try (lock) {
+        lock.rollback();
+      }
+    };
+  }
+
   private static AddMessageOptions withToken(String connectionId) {
     AddMessageOptions m = message(connectionId, "x");
     return new AddMessageOptions(m.connectionId(), m.recipientDids(), m.payload(),
@@ -249,11 +287,13 @@ class PostgresInstancesIT {
   void an_instance_whose_heartbeat_lapsed_without_dying_hands_its_sessions_what_waited() throws Exception {
     Inbox inbox = liveOnA("c1", "s1");
     MessagePickupRepository onB = b.openRepository();
+    String id;
     // A's heartbeat lapses (a long pause): B sees A's session as gone and the message waits as pending
-    sql("UPDATE mpr_instances SET expires_at = now() - interval '1 second' WHERE instance_id = '"
-        + backendOfA.instanceId() + "'");
-    assertFalse(onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
-    String id = onB.addMessage(message("c1", "while A's heartbeat had lapsed")).join();
+    try (HeldHeartbeats held = holdHeartbeatsUntilLapsed(backendOfA.instanceId())) {
+      assertFalse(onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
+      id = onB.addMessage(message("c1", "while A's heartbeat had lapsed")).join();
+      assertEquals(1, pending(onB, "c1"));
+    }
 
     // A's next beat finds its row expired: its session counts again and gets what waited, with no take
     assertEquals(List.of(id), inbox.next().messages().stream().map(QueuedMessage::id).toList());
