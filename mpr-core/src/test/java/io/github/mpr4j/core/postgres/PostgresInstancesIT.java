@@ -88,18 +88,12 @@ class PostgresInstancesIT {
     }
   }
 
-  /** A lock on {@code mpr_instances} that every beat waits for; releasing it lets the beats through. */
-  private interface HeldHeartbeats extends AutoCloseable {
-    @Override
-    void close() throws SQLException;
-  }
-
   /**
    * Holds back the heartbeats of every instance (a beat locks its row, which waits for this table lock, while
    * plain reads go on) until the row of {@code instanceId} has expired: a pause of that instance, without a
-   * race against its next beat.
+   * race against its next beat. Closing the returned connection ends its transaction and lets the beats through.
    */
-  private HeldHeartbeats holdHeartbeatsUntilLapsed(String instanceId) throws SQLException, InterruptedException {
+  private Connection holdHeartbeatsUntilLapsed(String instanceId) throws SQLException, InterruptedException {
     Connection lock = DriverManager.getConnection(url, "mpr", "");
     try (Connection probe = DriverManager.getConnection(url, "mpr", "");
         var lapsed = probe.prepareStatement("SELECT expires_at <= now() FROM mpr_instances WHERE instance_id = ?")) {
@@ -115,15 +109,11 @@ class PostgresInstancesIT {
           throw new IllegalStateException(e);
         }
       });
-    } catch (SQLException | InterruptedException | RuntimeException | Error e) {
+      return lock;
+    } catch (Throwable e) {
       lock.close();
       throw e;
     }
-    return () -> {
-      try (lock) {
-        lock.rollback();
-      }
-    };
   }
 
   private static AddMessageOptions withToken(String connectionId) {
@@ -289,7 +279,7 @@ class PostgresInstancesIT {
     MessagePickupRepository onB = b.openRepository();
     String id;
     // A's heartbeat lapses (a long pause): B sees A's session as gone and the message waits as pending
-    try (HeldHeartbeats held = holdHeartbeatsUntilLapsed(backendOfA.instanceId())) {
+    try (Connection held = holdHeartbeatsUntilLapsed(backendOfA.instanceId())) {
       assertFalse(onB.getLiveSession(new GetLiveSessionOptions("c1")).join());
       id = onB.addMessage(message("c1", "while A's heartbeat had lapsed")).join();
       assertEquals(1, pending(onB, "c1"));
